@@ -1,0 +1,156 @@
+import { readFileSync } from "node:fs";
+import { type Document, isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { type Organization, resolveOrganization } from "./model.js";
+import { error, type FieldPath, type Problem, sortProblems, warning } from "./problems.js";
+import type { Inventory } from "./schema.js";
+import { checkShape } from "./shape.js";
+import { checkMeaning } from "./validate.js";
+
+/** Most aliases a file may expand; far above real use, far below a billion laughs. */
+export const MAX_ALIAS_COUNT = 100;
+
+/** What loading an inventory gives: the organization when there is no error, and every problem, positioned. */
+export interface LoadResult {
+  /** File name as problems should show it. */
+  readonly file: string;
+  readonly organization?: Organization;
+  /** Errors first, then warnings, each in file order. */
+  readonly problems: readonly Problem[];
+}
+
+/** Reads and checks an inventory file. */
+export function loadInventoryFile(path: string): LoadResult {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (cause) {
+    return {
+      file: path,
+      problems: [
+        error(
+          [],
+          `cannot read the file (${(cause as NodeJS.ErrnoException).code})`,
+          "required: a readable accounts.yaml",
+        ),
+      ],
+    };
+  }
+  return loadInventoryText(path, text);
+}
+
+/** Parses and checks inventory text: YAML first, then shape, then meaning. */
+export function loadInventoryText(file: string, text: string): LoadResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const position = (offset: number) => lineCounter.linePos(offset);
+  const finish = (problems: Problem[], inventory?: Inventory): LoadResult => {
+    const placed = problems.map((p) =>
+      p.line === undefined ? { ...p, ...position(locate(doc, p.path, p.atKey)) } : p,
+    );
+    const sorted = sortProblems(placed);
+    const failed = sorted.some((p) => p.severity === "error");
+    return { file, problems: sorted, organization: failed || !inventory ? undefined : resolveOrganization(inventory) };
+  };
+
+  const yamlProblems = [
+    ...doc.errors.map((e) => ({
+      ...error(pathAt(doc, e.pos[0]), yamlMessage(e.message), yamlAdvice(e.code)),
+      ...position(e.pos[0]),
+    })),
+    ...doc.warnings.map((w) => ({
+      ...warning(pathAt(doc, w.pos[0]), yamlMessage(w.message), "see the YAML 1.2 spec"),
+      ...position(w.pos[0]),
+    })),
+  ];
+  if (doc.errors.length > 0) return finish(yamlProblems);
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (cause) {
+    return finish([
+      ...yamlProblems,
+      error(
+        [],
+        `aliases expand too far (${(cause as Error).message})`,
+        `allowed: at most ${MAX_ALIAS_COUNT} alias expansions`,
+      ),
+    ]);
+  }
+  const shape = checkShape(value);
+  if (!shape.inventory) return finish([...yamlProblems, ...shape.problems]);
+  return finish([...yamlProblems, ...checkMeaning(shape.inventory)], shape.inventory);
+}
+
+function yamlMessage(message: string): string {
+  return message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "");
+}
+
+function yamlAdvice(code: string): string {
+  switch (code) {
+    case "DUPLICATE_KEY":
+      return "allowed: each key once per map";
+    case "TAB_AS_INDENT":
+      return "allowed: spaces for indentation, never tabs";
+    case "BAD_INDENT":
+    case "MISSING_CHAR":
+    case "UNEXPECTED_TOKEN":
+      return "allowed: YAML with consistent space indentation";
+    default:
+      return "allowed: valid YAML 1.2";
+  }
+}
+
+/** Offset of the node at `path` (its key with `atKey`), or of the deepest ancestor that exists. */
+export function locate(doc: Document, path: FieldPath, atKey = false): number {
+  let node: unknown = doc.contents;
+  let offset = rangeStart(node) ?? 0;
+  for (const [i, part] of path.entries()) {
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === part);
+      if (!pair) return offset;
+      if (last && atKey) return rangeStart(pair.key) ?? offset;
+      node = pair.value;
+      offset = rangeStart(node) ?? rangeStart(pair.key) ?? offset;
+    } else if (isSeq(node) && typeof part === "number" && node.items[part] !== undefined) {
+      node = node.items[part];
+      offset = rangeStart(node) ?? offset;
+    } else {
+      return offset;
+    }
+  }
+  return offset;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  return isNode(node) ? (node as Node).range?.[0] : undefined;
+}
+
+function rangeEnd(node: unknown): number | undefined {
+  return isNode(node) ? (node as Node).range?.[2] : undefined;
+}
+
+/** Path of the deepest node that contains `offset`, for problems the YAML parser reports by position. */
+export function pathAt(doc: Document, offset: number): FieldPath {
+  const path: (string | number)[] = [];
+  let node: unknown = doc.contents;
+  for (;;) {
+    const items: unknown[] = isMap(node) || isSeq(node) ? node.items : [];
+    const index = items.findIndex((item) => {
+      const [start, end] = isPair(item)
+        ? [rangeStart(item.key), rangeEnd(item.value)]
+        : [rangeStart(item), rangeEnd(item)];
+      return start !== undefined && offset >= start && offset <= (end ?? Number.MAX_SAFE_INTEGER);
+    });
+    if (index < 0) return path;
+    const item = items[index];
+    if (isPair(item)) {
+      path.push(isScalar(item.key) ? String(item.key.value) : index);
+      node = item.value;
+    } else {
+      path.push(index);
+      node = item;
+    }
+  }
+}

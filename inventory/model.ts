@@ -1,0 +1,79 @@
+import { renderTemplate, workspaceName } from "./naming.js";
+import type { AccountSpec, AccountType, Inventory } from "./schema.js";
+
+/** An account with everything the inventory leaves implicit worked out. */
+export interface Account {
+  readonly key: string;
+  readonly id?: string;
+  readonly type: AccountType;
+  readonly env: string;
+  readonly team: string;
+  readonly system?: string;
+  /** Account name: explicit, or from `organization.naming.account`. */
+  readonly name: string;
+  /** Root email: explicit, or from `organization.naming.email`. */
+  readonly email: string;
+  /** Name the naming template gives, whether or not `name` overrides it. */
+  readonly conventionalName: string;
+  readonly conventionalEmail: string;
+  /** Terraform workspace and stack name, `<organization>-<key>`. */
+  readonly workspace: string;
+  /** Governed regions of this account, in the order written. */
+  readonly regions: readonly string[];
+  /** Region of global resources: homeRegion, or the account's first region when it leaves homeRegion out. */
+  readonly globalRegion: string;
+  /** The account's own channel: its `notify`, else its team's. */
+  readonly channel?: string;
+  readonly vpc?: { readonly cidr: string; readonly azs: number; readonly region: string };
+  readonly access?: AccountSpec["access"];
+  readonly budget?: AccountSpec["budget"];
+}
+
+/** The organization, resolved: what stacks are built from. */
+export interface Organization {
+  readonly inventory: Inventory;
+  /** Every account, in the order of the file. */
+  readonly accounts: readonly Account[];
+  readonly byKey: ReadonlyMap<string, Account>;
+}
+
+/** Works out names, emails, regions and channels of every account; assumes a validated inventory. */
+export function resolveOrganization(inventory: Inventory): Organization {
+  const accounts = Object.entries(inventory.accounts).map(([key, spec]) => resolveAccount(inventory, key, spec));
+  return { inventory, accounts, byKey: new Map(accounts.map((a) => [a.key, a])) };
+}
+
+/** Resolves one account; pure, and used by validation before the whole inventory is known to be valid. */
+export function resolveAccount(inventory: Inventory, key: string, spec: AccountSpec): Account {
+  const org = inventory.organization;
+  const vars = { key, org: org.name, env: spec.env, team: spec.team, system: spec.system, domain: org.emailDomain };
+  const conventionalName = renderTemplate(org.naming.account, vars);
+  const conventionalEmail = renderTemplate(org.naming.email, vars);
+  const regions = spec.regions ?? org.regions;
+  return {
+    key,
+    id: spec.id,
+    type: spec.type,
+    env: spec.env,
+    team: spec.team,
+    system: spec.system,
+    name: spec.name ?? conventionalName,
+    email: spec.email ?? conventionalEmail,
+    conventionalName,
+    conventionalEmail,
+    workspace: workspaceName(org.name, key),
+    regions,
+    globalRegion: regions.includes(org.homeRegion) ? org.homeRegion : regions[0],
+    channel: spec.notify ?? inventory.teams[spec.team]?.notify,
+    vpc: spec.vpc && { cidr: spec.vpc.cidr, azs: spec.vpc.azs, region: spec.vpc.region ?? org.homeRegion },
+    access: spec.access,
+    budget: spec.budget,
+  };
+}
+
+/** The one account of a core type; validation guarantees it exists. */
+export function coreAccount(organization: Organization, type: Exclude<AccountType, "workload">): Account {
+  const account = organization.accounts.find((a) => a.type === type);
+  if (!account) throw new Error(`the inventory has no ${type} account; validate it first`);
+  return account;
+}

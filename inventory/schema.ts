@@ -1,0 +1,271 @@
+import { z } from "zod";
+
+/**
+ * The shape of accounts.yaml, version 1: the one description of the inventory's format.
+ *
+ * Types (`z.infer`), the editor's JSON Schema (accounts.schema.json) and the field table of
+ * docs/inventory.md are all derived from these schemas. Rules that look across fields or
+ * accounts (references, duplicates, overlaps) live in validate.ts, not here.
+ */
+
+/** Default naming templates of the contract. */
+export const DEFAULT_ACCOUNT_NAME_TEMPLATE = "{env}-{team}{-system}";
+/** Default email template of the contract. */
+export const DEFAULT_EMAIL_TEMPLATE = "ml-aws-{team}{-system}{+env}@{domain}";
+
+/** Patterns shared by several fields; messages are written from them. */
+export const PATTERNS = {
+  orgName: /^[a-z][a-z0-9-]{1,19}$/,
+  accountKey: /^[a-z0-9][a-z0-9-]{1,62}$/,
+  name: /^[a-z][a-z0-9-]{0,62}$/,
+  accountId: /^\d{12}$/,
+  region: /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/,
+  domain: /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+  iamName: /^[\w+=,.@-]{1,64}$/,
+  principal: /^([\w+=,.@-]{1,64}|arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/:-]+)$/,
+  bucket: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  slackWorkspace: /^[A-Z0-9]{1,255}$/,
+  slackChannel: /^[A-Za-z0-9]{1,255}$/,
+  cidr: /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/,
+  tfcName: /^[A-Za-z0-9_-]{1,90}$/,
+} as const;
+
+/** Human wording of each pattern, used in error messages and docs. */
+export const PATTERN_WORDS: Record<string, string> = {
+  [PATTERNS.orgName.source]: "2 to 20 lowercase letters, digits or '-', starting with a letter",
+  [PATTERNS.accountKey.source]: "2 to 63 lowercase letters, digits or '-', starting with a letter or digit",
+  [PATTERNS.name.source]: "1 to 63 lowercase letters, digits or '-', starting with a letter",
+  [PATTERNS.accountId.source]: 'a 12-digit string in quotes, e.g. "123456789012"',
+  [PATTERNS.region.source]: "an AWS region code such as us-east-1",
+  [PATTERNS.domain.source]: "a lowercase DNS domain such as example.com",
+  [PATTERNS.iamName.source]: "an IAM name: 1 to 64 letters, digits or +=,.@_-",
+  [PATTERNS.principal.source]:
+    "a role name in the trusted identity account, or a full IAM ARN (arn:aws:iam::123456789012:role/name)",
+  [PATTERNS.bucket.source]: "an S3 bucket name: 3 to 63 lowercase letters, digits, '.' or '-'",
+  [PATTERNS.slackWorkspace.source]: "a Slack workspace ID such as T0ABCDEF1",
+  [PATTERNS.slackChannel.source]: "a Slack channel ID such as C0ABCDEF1",
+  [PATTERNS.cidr.source]: "an IPv4 CIDR block such as 10.0.0.0/16",
+  [PATTERNS.tfcName.source]: "1 to 90 letters, digits, '_' or '-'",
+};
+
+const pattern = (re: RegExp) => z.string().regex(re);
+
+/**
+ * A map whose keys must match `keyPattern`. Keys are checked beside the values, not before
+ * them (as `z.record` with a key schema does), so that a bad key does not hide the errors
+ * of its value.
+ */
+function keyedRecord<T extends z.ZodType>(keyPattern: RegExp, value: T) {
+  return z
+    .record(z.string(), value)
+    .superRefine((record, ctx) => {
+      for (const key of Object.keys(record)) {
+        if (!keyPattern.test(key)) {
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            input: key,
+            params: { atKey: true, pattern: keyPattern.source },
+          });
+        }
+      }
+    })
+    .meta({ propertyNames: { pattern: keyPattern.source } });
+}
+
+const Region = pattern(PATTERNS.region).meta({ description: "AWS region code." });
+const ChannelName = pattern(PATTERNS.name).meta({ description: "Name of a channel under `notifications`." });
+const Principal = pattern(PATTERNS.principal).meta({
+  description: "Role name in the trusted identity account, or a full IAM ARN used as is.",
+});
+const Principals = z.array(Principal).min(1);
+
+const NamingSchema = z
+  .strictObject({
+    account: z.string().min(1).default(DEFAULT_ACCOUNT_NAME_TEMPLATE).meta({
+      description: "Template of account names: {env}, {team}, {system}, {-system}, {+env}, {domain}, {key}, {org}.",
+    }),
+    email: z.string().min(1).default(DEFAULT_EMAIL_TEMPLATE).meta({
+      description: "Template of account root emails, same placeholders as `account`.",
+    }),
+  })
+  .meta({ description: "Naming templates of account names and emails." });
+
+const LogArchiveSchema = z
+  .strictObject({
+    retentionDays: z.int().min(1).max(36500).default(365).meta({
+      description: "Object Lock default retention of the CloudTrail bucket, in days.",
+    }),
+    lockMode: z.enum(["COMPLIANCE", "GOVERNANCE"]).default("COMPLIANCE").meta({
+      description: "Object Lock mode of the CloudTrail bucket.",
+    }),
+  })
+  .meta({ description: "Immutability of the CloudTrail log archive." });
+
+const IdentitySchema = z
+  .strictObject({
+    trustedAccount: pattern(PATTERNS.accountKey).meta({
+      description: "Key of the account whose principals assume the four roles.",
+    }),
+    requireMfa: z.boolean().default(true).meta({ description: "Require MFA to assume the four roles." }),
+  })
+  .meta({ description: "Where the people who assume the four roles come from." });
+
+const TerraformCloudSchema = z
+  .strictObject({
+    organization: pattern(PATTERNS.tfcName).meta({ description: "Terraform Cloud organization." }),
+    project: z.string().min(1).max(90).optional().meta({ description: "Terraform Cloud project of the workspaces." }),
+  })
+  .meta({ description: "Terraform Cloud settings; without them every workspace uses a local backend." });
+
+const flag = (description: string) => z.boolean().default(true).meta({ description });
+
+const GuardrailsSchema = z
+  .strictObject({
+    denyRootUser: flag("Deny every action by the root user of member accounts."),
+    denyLeaveOrganization: flag("Deny organizations:LeaveOrganization."),
+    protectBaseline: flag(
+      "Deny stopping or deleting CloudTrail, Config, GuardDuty and the baseline roles, except by the execution role.",
+    ),
+    restrictRegions: flag("Deny regional actions outside `organization.regions`; global services are exempt."),
+  })
+  .meta({ description: "Service control policies attached at the organization root." });
+
+const OrganizationSchema = z
+  .strictObject({
+    name: pattern(PATTERNS.orgName).meta({ description: "Short name that prefixes every global name." }),
+    emailDomain: pattern(PATTERNS.domain).meta({ description: "Domain of account root emails ({domain})." }),
+    homeRegion: Region.meta({ description: "Region of IAM, global Config recording and SCPs." }),
+    regions: z.array(Region).min(1).meta({ description: "Governed regions; must contain homeRegion." }),
+    environments: z
+      .array(pattern(PATTERNS.name))
+      .min(1)
+      .meta({ description: "The only values an account's `env` may take." }),
+    naming: NamingSchema.prefault({}),
+    executionRoleName: pattern(PATTERNS.iamName)
+      .default("OrganizationAccountAccessRole")
+      .meta({ description: "Role Terraform assumes in each account." }),
+    logArchive: LogArchiveSchema.prefault({}),
+    identity: IdentitySchema,
+    terraformCloud: TerraformCloudSchema.optional(),
+    guardrails: GuardrailsSchema.prefault({}),
+  })
+  .meta({ description: "The organization as a whole." });
+
+const ChannelSchema = z
+  .strictObject({
+    emails: z.array(z.email()).default([]).meta({ description: "Addresses subscribed to the channel's SNS topic." }),
+    slack: z
+      .strictObject({
+        workspaceId: pattern(PATTERNS.slackWorkspace),
+        channelId: pattern(PATTERNS.slackChannel),
+      })
+      .optional()
+      .meta({ description: "Slack channel that AWS Chatbot posts to." }),
+  })
+  .meta({ description: "A notification channel: emails and an optional Slack channel." });
+
+const BaselineSchema = z
+  .strictObject({
+    configRules: z
+      .array(pattern(/^[A-Z0-9_]{3,128}$/))
+      .default(["INCOMING_SSH_DISABLED", "S3_BUCKET_PUBLIC_READ_PROHIBITED", "S3_BUCKET_PUBLIC_WRITE_PROHIBITED"])
+      .meta({ description: "AWS Config managed rule identifiers deployed in every governed region." }),
+    securityChannel: ChannelName.default("security").meta({
+      description: "Channel that also receives every account's GuardDuty findings.",
+    }),
+    findingMinSeverity: z.number().min(1).max(8.9).default(4).meta({
+      description: "GuardDuty findings at or above this severity are sent (1 to 8.9).",
+    }),
+  })
+  .meta({ description: "The security baseline of every account." });
+
+const NetworkSchema = z
+  .strictObject({
+    hubAccount: pattern(PATTERNS.accountKey).meta({
+      description: "Key of the account that owns the Transit Gateways.",
+    }),
+    asn: z
+      .int()
+      .min(64512)
+      .max(4294967294)
+      .default(64512)
+      .meta({ description: "Amazon side ASN of the Transit Gateways." }),
+  })
+  .meta({ description: "The Transit Gateway hub; required when any account has `vpc`." });
+
+const TeamSchema = z
+  .strictObject({
+    notify: ChannelName.optional().meta({ description: "Channel of the team's accounts." }),
+  })
+  .meta({ description: "A team; every account's `team` must be one of these." });
+
+const VpcSchema = z
+  .strictObject({
+    cidr: pattern(PATTERNS.cidr).meta({ description: "IPv4 CIDR of the VPC; must not overlap another account's." }),
+    azs: z.int().min(1).max(6).default(2).meta({ description: "Number of availability zones (private subnets)." }),
+    region: Region.optional().meta({ description: "Region of the VPC; defaults to homeRegion." }),
+  })
+  .meta({ description: "The account's VPC, attached to the hub's Transit Gateway." });
+
+const AccessSchema = z
+  .strictObject({
+    administrator: Principals.optional().meta({ description: "Who may assume `administrator` (full access)." }),
+    developer: Principals.optional().meta({ description: "Who may assume `developer` (power user, bounded)." }),
+    operator: Principals.optional().meta({ description: "Who may assume `operator` (read-only plus operations)." }),
+    content: z
+      .strictObject({
+        principals: Principals,
+        buckets: z.array(pattern(PATTERNS.bucket)).min(1),
+      })
+      .optional()
+      .meta({ description: "Who may assume `content`, and the buckets whose objects it may get, put and delete." }),
+  })
+  .meta({ description: "The four-role model: who holds which role in this account." });
+
+/** Account types of the contract. */
+export const ACCOUNT_TYPES = ["management", "log-archive", "audit", "network", "workload"] as const;
+
+const AccountSchema = z
+  .strictObject({
+    id: pattern(PATTERNS.accountId)
+      .optional()
+      .meta({ description: "12-digit account id, quoted; without it a workload account is pending." }),
+    type: z.enum(ACCOUNT_TYPES).default("workload"),
+    env: pattern(PATTERNS.name).meta({ description: "One of `organization.environments`." }),
+    team: pattern(PATTERNS.name).meta({ description: "One of `teams`." }),
+    system: pattern(PATTERNS.name).optional().meta({ description: "What the account runs ({-system})." }),
+    name: z.string().min(1).max(50).optional().meta({ description: "Explicit account name (warning)." }),
+    email: z.email().optional().meta({ description: "Explicit root email (warning)." }),
+    notify: ChannelName.optional().meta({ description: "Channel of this account; defaults to its team's." }),
+    regions: z.array(Region).min(1).optional().meta({ description: "Subset of `organization.regions`." }),
+    vpc: VpcSchema.optional(),
+    access: AccessSchema.optional(),
+    budget: z
+      .strictObject({ monthlyUsd: z.number().positive().meta({ description: "Monthly budget in USD." }) })
+      .optional()
+      .meta({ description: "Monthly cost budget; alerts go to the account's channel." }),
+  })
+  .meta({ description: "An AWS account; its key is its stable identity." });
+
+/** The whole inventory, version 1. */
+export const InventorySchema = z
+  .strictObject({
+    version: z.literal(1).meta({ description: "Format version; always 1." }),
+    organization: OrganizationSchema,
+    notifications: keyedRecord(PATTERNS.name, ChannelSchema).meta({ description: "Named channels." }),
+    baseline: BaselineSchema.prefault({}),
+    network: NetworkSchema.optional(),
+    teams: keyedRecord(PATTERNS.name, TeamSchema).meta({ description: "Teams, by name." }),
+    accounts: keyedRecord(PATTERNS.accountKey, AccountSchema).meta({ description: "Accounts, by stable key." }),
+  })
+  .meta({ title: "fleetfile inventory (accounts.yaml), version 1" });
+
+/** A parsed inventory with every default filled in. */
+export type Inventory = z.infer<typeof InventorySchema>;
+/** One account of the inventory as written (defaults filled in). */
+export type AccountSpec = Inventory["accounts"][string];
+/** A notification channel. */
+export type Channel = Inventory["notifications"][string];
+/** The account type. */
+export type AccountType = (typeof ACCOUNT_TYPES)[number];

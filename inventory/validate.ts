@@ -1,0 +1,313 @@
+import { type Cidr, findOverlaps, parseCidr } from "./cidr.js";
+import { type Account, resolveAccount } from "./model.js";
+import { PLACEHOLDER_NAMES, unknownPlaceholders } from "./naming.js";
+import { error, type FieldPath, type Problem, warning } from "./problems.js";
+import type { AccountSpec, Inventory } from "./schema.js";
+
+const CORE_TYPES = ["management", "log-archive", "audit"] as const;
+/** Longest account name AWS Organizations accepts. */
+const MAX_ACCOUNT_NAME = 50;
+/** Longest root email AWS Organizations accepts. */
+const MAX_ACCOUNT_EMAIL = 64;
+const EMAIL = /^[A-Za-z0-9_'+.-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
+/** VPC sizes AWS allows. */
+const VPC_PREFIX = { min: 16, max: 28 };
+
+/**
+ * Phase two: the rules that look across fields and accounts. `inventory` has passed the
+ * shape check; every problem is returned, none thrown.
+ */
+export function checkMeaning(inventory: Inventory): Problem[] {
+  const accounts = Object.entries(inventory.accounts).map(([key, spec]) => resolveAccount(inventory, key, spec));
+  return [
+    ...checkRegions(inventory, accounts),
+    ...checkTemplates(inventory),
+    ...checkTypes(inventory, accounts),
+    ...checkReferences(inventory, accounts),
+    ...checkIdentities(inventory, accounts),
+    ...checkVpcs(inventory, accounts),
+  ];
+}
+
+const at = (account: Account, ...rest: (string | number)[]): FieldPath => ["accounts", account.key, ...rest];
+
+function checkRegions(inventory: Inventory, accounts: readonly Account[]): Problem[] {
+  const org = inventory.organization;
+  const governed = new Set(org.regions);
+  const list = org.regions.join(", ");
+  const problems: Problem[] = [];
+  if (!governed.has(org.homeRegion)) {
+    problems.push(
+      error(["organization", "homeRegion"], `"${org.homeRegion}" is not in organization.regions`, `allowed: ${list}`),
+    );
+  }
+  problems.push(...duplicatesIn(org.regions, ["organization", "regions"]));
+  problems.push(...duplicatesIn(org.environments, ["organization", "environments"]));
+  for (const account of accounts) {
+    const spec = inventory.accounts[account.key];
+    spec.regions?.forEach((region, i) => {
+      if (!governed.has(region)) {
+        problems.push(error(at(account, "regions", i), `"${region}" is not a governed region`, `allowed: ${list}`));
+      }
+    });
+    if (spec.regions) problems.push(...duplicatesIn(spec.regions, at(account, "regions")));
+    if (!org.environments.includes(account.env)) {
+      problems.push(
+        error(at(account, "env"), `"${account.env}" is not an environment`, `allowed: ${org.environments.join(", ")}`),
+      );
+    }
+  }
+  return problems;
+}
+
+function duplicatesIn(values: readonly string[], path: FieldPath): Problem[] {
+  return values.flatMap((value, i) =>
+    values.indexOf(value) < i ? [error([...path, i], `"${value}" is listed twice`, "allowed: each value once")] : [],
+  );
+}
+
+function checkTemplates(inventory: Inventory): Problem[] {
+  const naming = inventory.organization.naming;
+  return (["account", "email"] as const).flatMap((field) =>
+    unknownPlaceholders(naming[field]).map((placeholder) =>
+      error(
+        ["organization", "naming", field],
+        `unknown placeholder ${placeholder}`,
+        `allowed placeholders: ${PLACEHOLDER_NAMES.join(", ")}`,
+      ),
+    ),
+  );
+}
+
+function checkTypes(inventory: Inventory, accounts: readonly Account[]): Problem[] {
+  const problems: Problem[] = [];
+  for (const type of CORE_TYPES) {
+    const ofType = accounts.filter((a) => a.type === type);
+    if (ofType.length === 0) {
+      problems.push(error(["accounts"], `no account has type: ${type}`, `required: exactly one ${type} account`));
+    }
+    for (const extra of ofType.slice(1)) {
+      problems.push(
+        error(
+          at(extra, "type"),
+          `a second ${type} account (the first is accounts.${ofType[0].key})`,
+          `allowed: exactly one`,
+        ),
+      );
+    }
+  }
+  const networks = accounts.filter((a) => a.type === "network");
+  for (const extra of networks.slice(1)) {
+    problems.push(
+      error(
+        at(extra, "type"),
+        `a second network account (the first is accounts.${networks[0].key})`,
+        "allowed: at most one",
+      ),
+    );
+  }
+  const hub = inventory.network?.hubAccount;
+  if (networks.length > 0 && hub !== undefined && hub !== networks[0].key && inventory.accounts[hub]) {
+    problems.push(
+      error(
+        ["network", "hubAccount"],
+        `"${hub}" is not the network account`,
+        `allowed: "${networks[0].key}" (type: network)`,
+      ),
+    );
+  }
+  for (const account of accounts) {
+    if (account.type !== "workload" && !account.id) {
+      problems.push(
+        error(
+          at(account),
+          `${account.type} account without an id`,
+          'required: id, a quoted 12-digit string ("123456789012")',
+        ),
+      );
+    }
+  }
+  return problems;
+}
+
+function checkReferences(inventory: Inventory, accounts: readonly Account[]): Problem[] {
+  const problems: Problem[] = [];
+  const channels = Object.keys(inventory.notifications);
+  const teams = Object.keys(inventory.teams);
+  const channel = (path: FieldPath, name: string | undefined) => {
+    if (name !== undefined && !Object.hasOwn(inventory.notifications, name)) {
+      problems.push(error(path, `channel "${name}" is not defined under notifications`, allowedOf(channels)));
+    }
+  };
+  const accountRef = (path: FieldPath, key: string, role: string) => {
+    const target = inventory.accounts[key];
+    if (!target)
+      problems.push(error(path, `account "${key}" does not exist`, allowedOf(Object.keys(inventory.accounts))));
+    else if (!target.id)
+      problems.push(error(path, `account "${key}" has no id yet`, `required: the ${role} needs an id`));
+  };
+
+  channel(["baseline", "securityChannel"], inventory.baseline.securityChannel);
+  for (const [name, team] of Object.entries(inventory.teams)) channel(["teams", name, "notify"], team.notify);
+  for (const [name, spec] of Object.entries(inventory.notifications)) {
+    if (spec.emails.length === 0 && !spec.slack) {
+      problems.push(
+        warning(["notifications", name], "channel has no emails and no slack", "nobody hears what is sent to it"),
+      );
+    }
+  }
+  accountRef(
+    ["organization", "identity", "trustedAccount"],
+    inventory.organization.identity.trustedAccount,
+    "trusted account",
+  );
+  if (inventory.network) accountRef(["network", "hubAccount"], inventory.network.hubAccount, "network hub");
+
+  for (const account of accounts) {
+    if (!Object.hasOwn(inventory.teams, account.team)) {
+      problems.push(error(at(account, "team"), `team "${account.team}" is not defined under teams`, allowedOf(teams)));
+    }
+    channel(at(account, "notify"), inventory.accounts[account.key].notify);
+  }
+  return problems;
+}
+
+function allowedOf(names: readonly string[]): string {
+  return names.length === 0 ? "none are defined" : `allowed: ${names.join(", ")}`;
+}
+
+function checkIdentities(inventory: Inventory, accounts: readonly Account[]): Problem[] {
+  const problems: Problem[] = [];
+  const seen = { name: new Map<string, Account>(), email: new Map<string, Account>(), id: new Map<string, Account>() };
+  for (const account of accounts) {
+    const spec = inventory.accounts[account.key];
+    for (const field of ["name", "email", "id"] as const) {
+      const value = account[field];
+      if (value === undefined) continue;
+      const unique = field === "email" ? value.toLowerCase() : value;
+      const first = seen[field].get(unique);
+      if (!first) {
+        seen[field].set(unique, account);
+        continue;
+      }
+      const hint = field === "id" ? "each account has its own id" : `set \`system\`, or an explicit \`${field}\``;
+      problems.push(
+        error(
+          at(account, ...(spec[field] === undefined ? [] : [field])),
+          `${field} "${value}" is also the ${field} of accounts.${first.key}`,
+          `allowed: unique ${field}s; ${hint}`,
+        ),
+      );
+    }
+    if (account.name.length > MAX_ACCOUNT_NAME) {
+      problems.push(
+        error(
+          at(account),
+          `name "${account.name}" is ${account.name.length} characters`,
+          `allowed: at most ${MAX_ACCOUNT_NAME}`,
+        ),
+      );
+    }
+    if (!EMAIL.test(account.email) || account.email.length > MAX_ACCOUNT_EMAIL) {
+      problems.push(
+        error(
+          at(account),
+          `email "${account.email}" is not a valid root email`,
+          `allowed: an address of at most ${MAX_ACCOUNT_EMAIL} characters`,
+        ),
+      );
+    }
+    problems.push(...explicitNameWarnings(account, spec));
+  }
+  return problems;
+}
+
+/** Warnings for a name or email set by hand rather than by the naming templates. */
+function explicitNameWarnings(account: Account, spec: AccountSpec): Problem[] {
+  return (["name", "email"] as const).flatMap((field) => {
+    const value = spec[field];
+    if (value === undefined) return [];
+    const conventional = field === "name" ? account.conventionalName : account.conventionalEmail;
+    const template = `organization.naming.${field === "name" ? "account" : "email"}`;
+    return value === conventional
+      ? [warning(at(account, field), `explicit ${field} "${value}" equals the convention`, "the field can go")]
+      : [
+          warning(
+            at(account, field),
+            `explicit ${field} "${value}" departs from the convention "${conventional}"`,
+            `allowed for accounts that predate ${template}`,
+          ),
+        ];
+  });
+}
+
+function checkVpcs(inventory: Inventory, accounts: readonly Account[]): Problem[] {
+  const problems: Problem[] = [];
+  const blocks: { account: Account; cidr: Cidr }[] = [];
+  const hubKey = inventory.network?.hubAccount;
+  const hub = hubKey === undefined ? undefined : accounts.find((a) => a.key === hubKey);
+  for (const account of accounts) {
+    if (!account.vpc) continue;
+    if (!inventory.network) {
+      problems.push(
+        error(at(account, "vpc"), "a vpc, but no `network` section", "required: network.hubAccount and network.asn"),
+      );
+    }
+    const cidr = parseCidr(account.vpc.cidr);
+    if ("reason" in cidr) {
+      problems.push(
+        error(
+          at(account, "vpc", "cidr"),
+          `"${account.vpc.cidr}" ${cidr.reason}`,
+          "allowed: an IPv4 network such as 10.0.0.0/16",
+        ),
+      );
+    } else if (cidr.prefix < VPC_PREFIX.min || cidr.prefix > VPC_PREFIX.max) {
+      problems.push(
+        error(
+          at(account, "vpc", "cidr"),
+          `"/${cidr.prefix}" is not a VPC size`,
+          `allowed: /${VPC_PREFIX.min} to /${VPC_PREFIX.max}`,
+        ),
+      );
+    } else if (cidr.prefix + Math.ceil(Math.log2(account.vpc.azs)) > VPC_PREFIX.max) {
+      problems.push(
+        error(
+          at(account, "vpc", "azs"),
+          `${account.vpc.azs} subnets do not fit in ${account.vpc.cidr}`,
+          "allowed: a larger cidr or fewer azs",
+        ),
+      );
+    } else {
+      blocks.push({ account, cidr });
+    }
+    if (!account.regions.includes(account.vpc.region)) {
+      const defaulted = inventory.accounts[account.key].vpc?.region === undefined;
+      problems.push(
+        error(
+          at(account, "vpc", ...(defaulted ? [] : ["region"])),
+          `vpc region "${account.vpc.region}"${defaulted ? " (the default, homeRegion)" : ""} is not a region of this account`,
+          `allowed: ${account.regions.join(", ")}`,
+        ),
+      );
+    } else if (hub && !hub.regions.includes(account.vpc.region)) {
+      problems.push(
+        error(
+          at(account, "vpc", "region"),
+          `vpc region "${account.vpc.region}" is not governed in the hub account ${hub.key}`,
+          `allowed: ${hub.regions.join(", ")}`,
+        ),
+      );
+    }
+  }
+  for (const [first, second] of findOverlaps(blocks)) {
+    problems.push(
+      error(
+        at(second.account, "vpc", "cidr"),
+        `${second.cidr.text} overlaps ${first.cidr.text} of accounts.${first.account.key}`,
+        "allowed: a block that overlaps no other account's vpc",
+      ),
+    );
+  }
+  return problems;
+}

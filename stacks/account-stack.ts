@@ -1,0 +1,110 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import type { Construct, Node } from "constructs";
+import {
+  CloudBackend,
+  LocalBackend,
+  NamedCloudWorkspace,
+  TerraformElement,
+  TerraformStack,
+} from "../constructs/cdktf.js";
+import type { Account, Organization } from "../inventory/model.js";
+
+/** Value of the `managed-by` tag on everything this project creates. */
+export const MANAGED_BY = "fleetfile";
+
+/** Construct IDs that name a construct's main resource and are left out of Terraform addresses. */
+const PRIMARY_IDS = new Set(["Resource", "Default"]);
+
+/** Props of {@link AccountStack}. */
+export interface AccountStackProps {
+  readonly organization: Organization;
+  readonly account: Account;
+}
+
+/**
+ * The Terraform workspace of one account: its providers, its backend, and (through the
+ * baseline composed in subclasses' callers) its resources.
+ *
+ * The stack's ID is the workspace name, and every address inside derives from construct
+ * IDs that are literals or stable keys, never from display names: renaming a team or an
+ * account moves nothing in state.
+ */
+export class AccountStack extends TerraformStack {
+  readonly account: Account;
+  readonly organization: Organization;
+  /** The home region's provider: the default one, used for global resources (IAM, Organizations). */
+  readonly globalProvider: AwsProvider;
+  /** One provider per governed region of the account, by region. */
+  readonly regionalProviders: ReadonlyMap<string, AwsProvider>;
+  private readonly addresses = new Set<string>();
+
+  constructor(scope: Construct, props: AccountStackProps) {
+    super(scope, props.account.workspace);
+    this.account = props.account;
+    this.organization = props.organization;
+    const inventory = props.organization.inventory;
+    const home = inventory.organization.homeRegion;
+    const common = {
+      assumeRole: [{ roleArn: `arn:aws:iam::${props.account.id}:role/${inventory.organization.executionRoleName}` }],
+      defaultTags: [{ tags: defaultTags(props.account) }],
+    };
+    this.globalProvider = new AwsProvider(this, "aws", { region: home, ...common });
+    this.regionalProviders = new Map(
+      props.account.regions.map((region) => [
+        region,
+        region === home
+          ? this.globalProvider
+          : new AwsProvider(this, `aws-${region}`, { region, alias: region, ...common }),
+      ]),
+    );
+
+    const cloud = inventory.organization.terraformCloud;
+    if (cloud) {
+      new CloudBackend(this, {
+        organization: cloud.organization,
+        workspaces: new NamedCloudWorkspace(props.account.workspace, cloud.project),
+      });
+    } else {
+      new LocalBackend(this, { path: "terraform.tfstate" });
+    }
+  }
+
+  /** The provider of a governed region of this account. */
+  providerFor(region: string): AwsProvider {
+    const provider = this.regionalProviders.get(region);
+    if (!provider)
+      throw new Error(
+        `${this.account.key} does not govern ${region}; its regions are ${this.account.regions.join(", ")}`,
+      );
+    return provider;
+  }
+
+  /**
+   * Readable, stable Terraform addresses: the construct path below the stack joined with
+   * `_` (`aws_s3_bucket.log-archive_trail-bucket`), without the hash suffix cdktf adds,
+   * so that plan comments read like the inventory.
+   */
+  protected override allocateLogicalId(element: TerraformElement | Node): string {
+    const node = TerraformElement.isTerraformElement(element) ? element.node : element;
+    const below = node.scopes.slice(node.scopes.indexOf(this) + 1);
+    const id = below
+      .map((scope) => scope.node.id)
+      .filter((part, i, all) => !(PRIMARY_IDS.has(part) && i === all.length - 1 && all.length > 1))
+      .join("_");
+    if (!TerraformElement.isTerraformElement(element)) return id;
+    if (this.addresses.has(id)) throw new Error(`two elements of ${this.account.workspace} would share the name ${id}`);
+    this.addresses.add(id);
+    return id;
+  }
+}
+
+/** Tags on every resource of an account, through the providers' default_tags. */
+export function defaultTags(account: Account): Record<string, string> {
+  return {
+    "fleetfile:account": account.key,
+    "fleetfile:team": account.team,
+    "fleetfile:env": account.env,
+    ...(account.system ? { "fleetfile:system": account.system } : {}),
+    "managed-by": MANAGED_BY,
+  };
+}
