@@ -9,6 +9,7 @@ export {
   App,
   CloudBackend,
   Fn,
+  type ITerraformDependable,
   LocalBackend,
   NamedCloudWorkspace,
   TerraformElement,

@@ -1,12 +1,15 @@
 import { App } from "../constructs/cdktf.js";
 import type { Organization } from "../inventory/model.js";
 import { AccountStack } from "./account-stack.js";
+import { addBaseline } from "./baseline.js";
 
 /** Builds the cdktf app of an organization: one stack per account that has an id. */
 export function buildApp(organization: Organization, outdir: string): App {
   const app = new App({ outdir });
   for (const account of organization.accounts) {
-    if (account.id) new AccountStack(app, { organization, account });
+    if (!account.id) continue;
+    const stack = new AccountStack(app, { organization, account });
+    addBaseline(stack);
   }
   return app;
 }

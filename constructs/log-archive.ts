@@ -1,0 +1,185 @@
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Construct } from "constructs";
+import { policyDocument } from "./policy.js";
+import { SecureBucket } from "./secure-bucket.js";
+
+/** Names of the log archive's parts, computable by any account from the archive's account id alone. */
+export interface LogArchiveNames {
+  readonly trailBucket: string;
+  readonly configBucket: string;
+  readonly accessLogBucket: string;
+  /** ARN of the alias of the CloudTrail KMS key, which member accounts resolve with DescribeKey. */
+  readonly keyAliasArn: string;
+  readonly keyAlias: string;
+}
+
+/** Names of the log archive of organization `prefix` in account `accountId`, key in `region`. */
+export function logArchiveNames(prefix: string, accountId: string, region: string): LogArchiveNames {
+  const keyAlias = `alias/${prefix}-cloudtrail`;
+  return {
+    trailBucket: `${prefix}-cloudtrail-${accountId}`,
+    configBucket: `${prefix}-config-${accountId}`,
+    accessLogBucket: `${prefix}-access-logs-${accountId}`,
+    keyAlias,
+    keyAliasArn: `arn:aws:kms:${region}:${accountId}:${keyAlias}`,
+  };
+}
+
+/** Props of {@link LogArchive}. */
+export interface LogArchiveProps {
+  readonly names: LogArchiveNames;
+  readonly accountId: string;
+  /** AWS Organizations id (`o-...`): only the organization's trails and recorders may write. */
+  readonly organizationId: string;
+  /** Object Lock retention of the CloudTrail bucket. */
+  readonly retentionDays: number;
+  readonly lockMode: "COMPLIANCE" | "GOVERNANCE";
+  /** Role Terraform runs as: the only one that may change the buckets' settings. */
+  readonly managerRoleArn: string;
+  /** Name of the role AWS Config assumes in every account to deliver. */
+  readonly configRoleName: string;
+  readonly provider?: AwsProvider;
+}
+
+/**
+ * The organization's immutable CloudTrail archive: a rotating KMS key, the Object Lock
+ * CloudTrail bucket, and (because neither AWS Config nor S3 access logs can deliver to an
+ * Object Lock bucket) a Config bucket and an access-log bucket.
+ *
+ * Writers are admitted by organization (aws:SourceOrgID, aws:PrincipalOrgID), never by a
+ * list of accounts, so a new account changes nothing here.
+ */
+export class LogArchive extends Construct {
+  readonly key: KmsKey;
+  readonly trailBucket: SecureBucket;
+  readonly configBucket: SecureBucket;
+  readonly accessLogBucket: SecureBucket;
+
+  constructor(scope: Construct, id: string, props: LogArchiveProps) {
+    super(scope, id);
+    const { provider, names } = props;
+    const org = props.organizationId;
+    this.key = new KmsKey(this, "key", {
+      provider,
+      description: "Encrypts the organization's CloudTrail logs",
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      lifecycle: { preventDestroy: true },
+      policy: policyDocument([
+        {
+          Sid: "AccountAdministers",
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${props.accountId}:root` },
+          Action: "kms:*",
+          Resource: "*",
+        },
+        {
+          Sid: "OrganizationTrailsEncrypt",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "kms:GenerateDataKey*",
+          Resource: "*",
+          Condition: {
+            StringEquals: { "aws:SourceOrgID": org },
+            StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:*:trail/*" },
+          },
+        },
+        {
+          Sid: "CloudTrailDescribes",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "kms:DescribeKey",
+          Resource: "*",
+        },
+        {
+          Sid: "OrganizationResolvesAlias",
+          Effect: "Allow",
+          Principal: { AWS: "*" },
+          Action: "kms:DescribeKey",
+          Resource: "*",
+          Condition: { StringEquals: { "aws:PrincipalOrgID": org } },
+        },
+      ]),
+    });
+    new KmsAlias(this, "key-alias", { provider, name: names.keyAlias, targetKeyId: this.key.keyId });
+
+    const common = { provider, managerRoleArn: props.managerRoleArn };
+    this.accessLogBucket = new SecureBucket(this, "access-log-bucket", {
+      ...common,
+      bucketName: names.accessLogBucket,
+      statements: [
+        {
+          Sid: "S3ServerAccessLogs",
+          Effect: "Allow",
+          Principal: { Service: "logging.s3.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: `arn:aws:s3:::${names.accessLogBucket}/*`,
+          Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
+        },
+      ],
+    });
+    const trailArn = `arn:aws:s3:::${names.trailBucket}`;
+    this.trailBucket = new SecureBucket(this, "trail-bucket", {
+      ...common,
+      bucketName: names.trailBucket,
+      kmsKeyArn: this.key.arn,
+      objectLock: { mode: props.lockMode, days: props.retentionDays },
+      accessLogBucket: names.accessLogBucket,
+      statements: [
+        {
+          Sid: "CloudTrailAclCheck",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "s3:GetBucketAcl",
+          Resource: trailArn,
+          Condition: { StringEquals: { "aws:SourceOrgID": org } },
+        },
+        {
+          Sid: "OrganizationTrailsWrite",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: `${trailArn}/AWSLogs/*`,
+          Condition: { StringEquals: { "aws:SourceOrgID": org, "s3:x-amz-acl": "bucket-owner-full-control" } },
+        },
+      ],
+    });
+    const configArn = `arn:aws:s3:::${names.configBucket}`;
+    this.configBucket = new SecureBucket(this, "config-bucket", {
+      ...common,
+      bucketName: names.configBucket,
+      accessLogBucket: names.accessLogBucket,
+      statements: [
+        {
+          Sid: "ConfigAclCheck",
+          Effect: "Allow",
+          Principal: { Service: "config.amazonaws.com" },
+          Action: ["s3:GetBucketAcl", "s3:ListBucket"],
+          Resource: configArn,
+          Condition: { StringEquals: { "aws:SourceOrgID": org } },
+        },
+        {
+          Sid: "ConfigWrites",
+          Effect: "Allow",
+          Principal: { Service: "config.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: `${configArn}/AWSLogs/*`,
+          Condition: { StringEquals: { "aws:SourceOrgID": org, "s3:x-amz-acl": "bucket-owner-full-control" } },
+        },
+        {
+          Sid: "ConfigRolesDeliver",
+          Effect: "Allow",
+          Principal: { AWS: "*" },
+          Action: ["s3:GetBucketAcl", "s3:ListBucket", "s3:PutObject"],
+          Resource: [configArn, `${configArn}/AWSLogs/*`],
+          Condition: {
+            StringEquals: { "aws:PrincipalOrgID": org },
+            ArnLike: { "aws:PrincipalArn": `arn:aws:iam::*:role/${props.configRoleName}` },
+          },
+        },
+      ],
+    });
+  }
+}
