@@ -13,6 +13,7 @@ export {
   LocalBackend,
   NamedCloudWorkspace,
   TerraformElement,
+  TerraformIterator,
   TerraformResource,
   TerraformStack,
   Testing,

@@ -1,7 +1,10 @@
 import { App } from "../constructs/cdktf.js";
 import type { Organization } from "../inventory/model.js";
+import { addAccessRoles } from "./access.js";
 import { AccountStack } from "./account-stack.js";
 import { addBaseline } from "./baseline.js";
+import { addManagement } from "./management.js";
+import { addNetworkHub, addSpokeVpc } from "./network.js";
 
 /** Builds the cdktf app of an organization: one stack per account that has an id. */
 export function buildApp(organization: Organization, outdir: string): App {
@@ -10,6 +13,10 @@ export function buildApp(organization: Organization, outdir: string): App {
     if (!account.id) continue;
     const stack = new AccountStack(app, { organization, account });
     addBaseline(stack);
+    addAccessRoles(stack);
+    addSpokeVpc(stack);
+    addNetworkHub(stack);
+    if (account.type === "management") addManagement(stack);
   }
   return app;
 }

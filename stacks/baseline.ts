@@ -1,6 +1,5 @@
 import { CloudwatchEventBusPolicy } from "@cdktf/provider-aws/lib/cloudwatch-event-bus-policy";
 import { DataAwsKmsKey } from "@cdktf/provider-aws/lib/data-aws-kms-key";
-import { DataAwsOrganizationsOrganization } from "@cdktf/provider-aws/lib/data-aws-organizations-organization";
 import { Construct } from "constructs";
 import { type AlertForwarding, Alerts } from "../constructs/alerts.js";
 import { Budget } from "../constructs/budget.js";
@@ -14,6 +13,7 @@ import { ThreatDetection } from "../constructs/threat-detection.js";
 import { Trail } from "../constructs/trail.js";
 import { coreAccount } from "../inventory/model.js";
 import type { AccountStack } from "./account-stack.js";
+import { organization as readOrganization } from "./organization-data.js";
 
 /** Names shared by every workspace of an organization, derived from its name and core account ids. */
 export interface BaselineNames {
@@ -47,13 +47,6 @@ export function executionRoleArn(stack: AccountStack): string {
   return `arn:aws:iam::${stack.account.id}:role/${stack.organization.inventory.organization.executionRoleName}`;
 }
 
-/** The AWS Organizations id, read in the workspaces that admit writers by organization. */
-export function organizationId(stack: AccountStack): string {
-  const existing = stack.node.tryFindChild("organization") as DataAwsOrganizationsOrganization | undefined;
-  return (existing ?? new DataAwsOrganizationsOrganization(stack, "organization", { provider: stack.globalProvider }))
-    .id;
-}
-
 /**
  * The security baseline of one account: its trail, AWS Config and GuardDuty in every
  * governed region, alerts by email and Slack, its budget; plus the log archive in the
@@ -71,7 +64,7 @@ export function addBaseline(stack: AccountStack): void {
       provider: stack.globalProvider,
       names: names.logArchive,
       accountId,
-      organizationId: organizationId(stack),
+      organizationId: readOrganization(stack).id,
       retentionDays: inventory.organization.logArchive.retentionDays,
       lockMode: inventory.organization.logArchive.lockMode,
       managerRoleArn: executionRoleArn(stack),
@@ -200,7 +193,7 @@ function addFindingsInbox(stack: AccountStack, scope: Construct, region: string)
         Principal: "*",
         Action: "events:PutEvents",
         Resource: `arn:aws:events:${region}:${stack.account.id}:event-bus/default`,
-        Condition: { StringEquals: { "aws:PrincipalOrgID": organizationId(stack) } },
+        Condition: { StringEquals: { "aws:PrincipalOrgID": readOrganization(stack).id } },
       },
     ]),
   });

@@ -1,0 +1,199 @@
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Construct } from "constructs";
+import { type PolicyStatement, policyDocument } from "./policy.js";
+
+/** The four roles of the permission model, by name. */
+export const ROLE_NAMES = ["administrator", "developer", "operator", "content"] as const;
+/** One of the four roles. */
+export type RoleName = (typeof ROLE_NAMES)[number];
+
+/** Longest session of any of the four roles: one hour. */
+export const MAX_SESSION_SECONDS = 3600;
+
+/** What the developer boundary protects: the account's baseline, by resource name pattern. */
+export interface BaselineResources {
+  /** Prefix of every baseline resource name (trail, recorder, topics, rules, service roles). */
+  readonly namePrefix: string;
+  /** Role Terraform runs as, which keeps every right. */
+  readonly executionRoleName: string;
+}
+
+/** Props of {@link AccessRoles}. */
+export interface AccessRolesProps {
+  /** Account whose roles are named by bare names. */
+  readonly trustedAccountId: string;
+  /** Require MFA to assume any role. */
+  readonly requireMfa: boolean;
+  readonly administrator?: readonly string[];
+  readonly developer?: readonly string[];
+  readonly operator?: readonly string[];
+  readonly content?: { readonly principals: readonly string[]; readonly buckets: readonly string[] };
+  readonly accountId: string;
+  readonly baseline: BaselineResources;
+  readonly provider?: AwsProvider;
+}
+
+/** A principal as IAM wants it: a bare name is a role of the trusted account, an ARN stays as is. */
+export function principalArn(principal: string, trustedAccountId: string): string {
+  return principal.startsWith("arn:") ? principal : `arn:aws:iam::${trustedAccountId}:role/${principal}`;
+}
+
+/** Trust policy of one role: only its principals, with MFA when required. */
+export function roleTrustPolicy(principals: readonly string[], trustedAccountId: string, requireMfa: boolean): string {
+  return policyDocument([
+    {
+      Effect: "Allow",
+      Principal: { AWS: principals.map((p) => principalArn(p, trustedAccountId)) },
+      Action: "sts:AssumeRole",
+      ...(requireMfa ? { Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } } : {}),
+    },
+  ]);
+}
+
+/** Operational actions the operator has beyond ReadOnlyAccess. */
+export const OPERATOR_ACTIONS = [
+  "ec2:StartInstances",
+  "ec2:StopInstances",
+  "ec2:RebootInstances",
+  "rds:StartDBInstance",
+  "rds:StopDBInstance",
+  "rds:RebootDBInstance",
+  "ecs:UpdateService",
+  "autoscaling:SetDesiredCapacity",
+  "ssm:StartSession",
+  "ssm:ResumeSession",
+  "ssm:TerminateSession",
+  "support:*",
+] as const;
+
+/** Object actions of the content role, on its buckets only. */
+export const CONTENT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] as const;
+
+/** Statements of the developer's permissions boundary: everything but the baseline. */
+export function developerBoundary(accountId: string, baseline: BaselineResources): PolicyStatement[] {
+  const prefix = baseline.namePrefix;
+  const roles = [...ROLE_NAMES, `${prefix}-*`, baseline.executionRoleName].map(
+    (name) => `arn:aws:iam::${accountId}:role/${name}`,
+  );
+  return [
+    { Sid: "EverythingElse", Effect: "Allow", Action: "*", Resource: "*" },
+    {
+      Sid: "DenyBaselineServices",
+      Effect: "Deny",
+      Action: [
+        "cloudtrail:StopLogging",
+        "cloudtrail:DeleteTrail",
+        "cloudtrail:UpdateTrail",
+        "cloudtrail:PutEventSelectors",
+        "cloudtrail:PutInsightSelectors",
+        "config:Delete*",
+        "config:Stop*",
+        "config:PutConfigurationRecorder",
+        "config:PutDeliveryChannel",
+        "config:PutConfigRule",
+        "config:PutConfigurationAggregator",
+        "guardduty:Delete*",
+        "guardduty:Disassociate*",
+        "guardduty:Update*",
+        "guardduty:StopMonitoringMembers",
+        "guardduty:CreateFilter",
+      ],
+      Resource: "*",
+    },
+    {
+      Sid: "DenyBaselineAlerts",
+      Effect: "Deny",
+      Action: ["sns:*", "events:*", "budgets:*", "chatbot:*"],
+      Resource: [
+        `arn:aws:sns:*:${accountId}:${prefix}-*`,
+        `arn:aws:events:*:${accountId}:rule/${prefix}-*`,
+        `arn:aws:budgets::${accountId}:budget/${prefix}-*`,
+        `arn:aws:chatbot::${accountId}:chat-configuration/slack-channel/${prefix}-*`,
+      ],
+    },
+    {
+      Sid: "DenyBaselineRoles",
+      Effect: "Deny",
+      NotAction: ["iam:Get*", "iam:List*"],
+      Resource: [...roles, `arn:aws:iam::${accountId}:policy/${prefix}-developer-boundary`],
+    },
+    {
+      Sid: "DenyLeavingTheBoundary",
+      Effect: "Deny",
+      Action: ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"],
+      Resource: "*",
+    },
+  ];
+}
+
+/**
+ * The four-role permission model in one account: administrator (full access), developer
+ * (power user inside a boundary that keeps the baseline out of reach), operator
+ * (read-only plus operations), content (objects of named buckets, nothing else). Each is
+ * assumable only by its listed principals, with MFA when required, for at most an hour.
+ */
+export class AccessRoles extends Construct {
+  readonly roles: Partial<Record<RoleName, IamRole>> = {};
+
+  constructor(scope: Construct, id: string, props: AccessRolesProps) {
+    super(scope, id);
+    const provider = props.provider;
+    const role = (name: RoleName, principals: readonly string[], boundary?: string) => {
+      const created = new IamRole(this, name, {
+        provider,
+        name,
+        assumeRolePolicy: roleTrustPolicy(principals, props.trustedAccountId, props.requireMfa),
+        maxSessionDuration: MAX_SESSION_SECONDS,
+        permissionsBoundary: boundary,
+      });
+      this.roles[name] = created;
+      return created;
+    };
+    const attach = (target: IamRole, policy: string) =>
+      new IamRolePolicyAttachment(this, `${target.node.id}-${policy}`, {
+        provider,
+        role: target.name,
+        policyArn: `arn:aws:iam::aws:policy/${policy}`,
+      });
+
+    if (props.administrator) attach(role("administrator", props.administrator), "AdministratorAccess");
+    if (props.developer) {
+      const boundary = new IamPolicy(this, "developer-boundary", {
+        provider,
+        name: `${props.baseline.namePrefix}-developer-boundary`,
+        description: "Keeps the developer role away from the account's security baseline",
+        policy: policyDocument(developerBoundary(props.accountId, props.baseline)),
+      });
+      attach(role("developer", props.developer, boundary.arn), "PowerUserAccess");
+    }
+    if (props.operator) {
+      const operator = role("operator", props.operator);
+      attach(operator, "ReadOnlyAccess");
+      new IamRolePolicy(this, "operator-operations", {
+        provider,
+        role: operator.id,
+        name: "operations",
+        policy: policyDocument([{ Effect: "Allow", Action: [...OPERATOR_ACTIONS], Resource: "*" }]),
+      });
+    }
+    if (props.content) {
+      const content = role("content", props.content.principals);
+      new IamRolePolicy(this, "content-objects", {
+        provider,
+        role: content.id,
+        name: "objects",
+        policy: policyDocument([
+          {
+            Effect: "Allow",
+            Action: [...CONTENT_ACTIONS],
+            Resource: props.content.buckets.map((bucket) => `arn:aws:s3:::${bucket}/*`),
+          },
+        ]),
+      });
+    }
+  }
+}

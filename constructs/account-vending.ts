@@ -1,0 +1,59 @@
+import { OrganizationsAccount } from "@cdktf/provider-aws/lib/organizations-account";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Construct } from "constructs";
+import { TerraformIterator, type TerraformStack } from "./cdktf.js";
+
+/** One member account as AWS Organizations knows it. */
+export interface VendedAccount {
+  readonly name: string;
+  readonly email: string;
+  /** Existing account id, imported into state; absent for an account still to be created. */
+  readonly id?: string;
+}
+
+/** Props of {@link AccountVending}. */
+export interface AccountVendingProps {
+  /** Member accounts by stable key. */
+  readonly accounts: Readonly<Record<string, VendedAccount>>;
+  /** Role Organizations creates in a new account for Terraform to assume. */
+  readonly roleName: string;
+  readonly provider?: AwsProvider;
+}
+
+/** Terraform address of the account with `key` (inside the management workspace). */
+export function accountAddress(key: string): string {
+  return `aws_organizations_account.accounts["${key}"]`;
+}
+
+/**
+ * Every member account as one `for_each` resource with `prevent_destroy`: accounts without
+ * an id are created (vended); accounts with one are imported. Because the block stays in
+ * the configuration when a key leaves the map, deleting an account from the inventory makes
+ * the plan fail instead of closing the account. Name and email changes are ignored: AWS
+ * cannot rename an account's root email through this API without replacing it.
+ */
+export class AccountVending extends Construct {
+  constructor(scope: Construct, id: string, props: AccountVendingProps) {
+    super(scope, id);
+    const entries = Object.fromEntries(
+      Object.entries(props.accounts).map(([key, account]) => [key, { name: account.name, email: account.email }]),
+    );
+    const each = TerraformIterator.fromMap(entries);
+    const accounts = new OrganizationsAccount(this, "Resource", {
+      provider: props.provider,
+      forEach: each,
+      name: each.getString("name"),
+      email: each.getString("email"),
+      roleName: props.roleName,
+      closeOnDeletion: false,
+      iamUserAccessToBilling: "ALLOW",
+      tags: { "fleetfile:account": each.key },
+      lifecycle: { preventDestroy: true, ignoreChanges: ["name", "email", "role_name", "iam_user_access_to_billing"] },
+    });
+    accounts.overrideLogicalId("accounts");
+    const imports = Object.entries(props.accounts).flatMap(([key, account]) =>
+      account.id ? [{ to: accountAddress(key), id: account.id }] : [],
+    );
+    if (imports.length > 0) (accounts.cdktfStack as TerraformStack).addOverride("import", imports);
+  }
+}

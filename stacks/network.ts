@@ -1,0 +1,45 @@
+import { SpokeVpc } from "../constructs/spoke-vpc.js";
+import { environmentAsn, TransitHub } from "../constructs/transit-hub.js";
+import { parseCidr, splitCidr } from "../inventory/cidr.js";
+import type { AccountStack } from "./account-stack.js";
+import { organization } from "./organization-data.js";
+
+/** Regions that hold at least one VPC: where the hub needs gateways. */
+export function vpcRegions(stack: AccountStack): string[] {
+  return [...new Set(stack.organization.accounts.flatMap((a) => (a.vpc ? [a.vpc.region] : [])))];
+}
+
+/** The Transit Gateway hubs, in the network hub account. */
+export function addNetworkHub(stack: AccountStack): void {
+  const inventory = stack.organization.inventory;
+  if (!inventory.network || inventory.network.hubAccount !== stack.account.key) return;
+  const base = inventory.network.asn;
+  const environments = inventory.organization.environments.map((env, i) => ({ env, asn: environmentAsn(base, i) }));
+  for (const region of vpcRegions(stack)) {
+    new TransitHub(stack, `hub-${region}`, {
+      provider: stack.providerFor(region),
+      namePrefix: inventory.organization.name,
+      environments,
+      organizationArn: organization(stack).arn,
+    });
+  }
+}
+
+/** The account's VPC and its attachment to its environment's gateway, where it sets `vpc`. */
+export function addSpokeVpc(stack: AccountStack): void {
+  const { account, organization: org } = stack;
+  const network = org.inventory.network;
+  const hub = network && org.byKey.get(network.hubAccount);
+  if (!account.vpc || !network || !hub?.id) return;
+  const cidr = parseCidr(account.vpc.cidr);
+  if ("reason" in cidr)
+    throw new Error(`${account.key}: ${account.vpc.cidr} ${cidr.reason}; validate the inventory first`);
+  new SpokeVpc(stack, "vpc", {
+    provider: stack.providerFor(account.vpc.region),
+    vpcName: account.workspace,
+    cidr: account.vpc.cidr,
+    subnetCidrs: splitCidr(cidr, account.vpc.azs),
+    hubAccountId: hub.id,
+    gatewayAsn: environmentAsn(network.asn, org.inventory.organization.environments.indexOf(account.env)),
+  });
+}
