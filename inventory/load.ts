@@ -52,8 +52,10 @@ export function loadInventoryText(file: string, text: string): LoadResult {
     return { file, problems: sorted, organization: failed || !inventory ? undefined : resolveOrganization(inventory) };
   };
 
+  // A tab in the indentation confuses the parser about everything after it: say that one thing.
+  const tabs = doc.errors.filter((e) => e.code === "TAB_AS_INDENT");
   const yamlProblems = [
-    ...doc.errors.map((e) => ({
+    ...(tabs.length > 0 ? tabs : doc.errors).map((e) => ({
       ...error(pathAt(doc, e.pos[0]), yamlMessage(e.message), yamlAdvice(e.code)),
       ...position(e.pos[0]),
     })),
@@ -128,7 +130,7 @@ function rangeStart(node: unknown): number | undefined {
 }
 
 function rangeEnd(node: unknown): number | undefined {
-  return isNode(node) ? (node as Node).range?.[2] : undefined;
+  return isNode(node) ? (node as Node).range?.[1] : undefined;
 }
 
 /** Path of the deepest node that contains `offset`, for problems the YAML parser reports by position. */

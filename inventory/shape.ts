@@ -1,5 +1,5 @@
-import type { z } from "zod";
-import { error, type FieldPath, type Problem, show } from "./problems.js";
+import { globalRegistry, type z } from "zod";
+import { error, type FieldPath, formatPath, type Problem, show } from "./problems.js";
 import { InventorySchema, PATTERN_WORDS } from "./schema.js";
 
 type Issue = z.core.$ZodIssue;
@@ -80,11 +80,13 @@ function describeSchema(schema: AnySchema | undefined, fallback: string): string
   const def = schema?._zod.def as
     | {
         type: string;
+        format?: string;
         checks?: { _zod: { def: { format?: string; pattern?: RegExp } } }[];
         entries?: Record<string, unknown>;
       }
     | undefined;
   if (!def) return fallback;
+  if (def.format === "email") return "an email address";
   for (const check of def.checks ?? []) {
     const { format, pattern } = check._zod.def;
     if (format === "email") return "an email address";
@@ -94,7 +96,9 @@ function describeSchema(schema: AnySchema | undefined, fallback: string): string
   if (def.type === "object") return "a map of fields";
   if (def.type === "record") return "a map of named entries";
   if (def.type === "array") return "a list";
-  if (def.type === "int") return "a whole number";
+  if (def.type === "number") return def.format === "safeint" ? "a whole number" : "a number";
+  if (def.type === "boolean") return "true or false";
+  if (def.type === "string") return "a string";
   return fallback;
 }
 
@@ -116,6 +120,7 @@ function issueProblems(issue: Issue, input: unknown): Problem[] {
     case "invalid_type": {
       const wanted = describeSchema(schemaAt(path), issue.expected);
       if (value === undefined) return [error(path, `"${path.at(-1)}" is missing`, `required: ${wanted}`)];
+      if (value === null) return [error(path, path.length === 0 ? "the file is empty" : "empty", `allowed: ${wanted}`)];
       const unquotedNumber = typeof value === "number" && issue.expected === "string";
       const found = unquotedNumber ? `${show(value)} is a number (unquoted)` : `${show(value)} is ${typeOf(value)}`;
       return [error(path, found, `allowed: ${wanted}`)];
@@ -146,7 +151,6 @@ function issueProblems(issue: Issue, input: unknown): Problem[] {
 }
 
 function typeOf(value: unknown): string {
-  if (value === null) return "empty";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a map";
   return `a ${typeof value}`;
@@ -165,9 +169,38 @@ function bound(word: string, limit: number | bigint, inclusive: boolean | undefi
     : `${word} ${limit}${unit}`;
 }
 
+/**
+ * Paths of every `__proto__` key in a parsed value. zod's records skip such a key without
+ * a word (to keep it off the prototype), but a key in the file must never be ignored.
+ */
+function protoKeyPaths(value: unknown, path: FieldPath = []): FieldPath[] {
+  if (value === null || typeof value !== "object") return [];
+  const own: FieldPath[] = Object.hasOwn(value, "__proto__") ? [[...path, "__proto__"]] : [];
+  const nested = Object.entries(value).flatMap(([key, child]) =>
+    protoKeyPaths(child, [...path, Array.isArray(value) ? Number(key) : key]),
+  );
+  return [...own, ...nested];
+}
+
 /** Phase one: checks the shape of a parsed YAML value against the schema. */
 export function checkShape(input: unknown): { inventory?: z.infer<typeof InventorySchema>; problems: Problem[] } {
   const result = InventorySchema.safeParse(input);
-  if (result.success) return { inventory: result.data, problems: [] };
-  return { problems: result.error.issues.flatMap((issue) => issueProblems(issue, input)) };
+  const problems = result.success ? [] : result.error.issues.flatMap((issue) => issueProblems(issue, input));
+  const reported = new Set(problems.map((p) => formatPath(p.path)));
+  for (const path of protoKeyPaths(input)) {
+    if (!reported.has(formatPath(path))) {
+      problems.push(error(path, 'key "__proto__" is not valid', `allowed: ${keyRule(path.slice(0, -1))}`, true));
+    }
+  }
+  if (result.success && problems.length === 0) return { inventory: result.data, problems };
+  return { problems };
+}
+
+/** The rule of the keys of the map at `path`, from the `propertyNames` its schema declares. */
+function keyRule(path: FieldPath): string {
+  const schema = schemaAt(path);
+  const meta = schema && (globalRegistry.get(schema) as { propertyNames?: { pattern?: string } } | undefined);
+  const pattern = meta?.propertyNames?.pattern;
+  if (pattern) return PATTERN_WORDS[pattern] ?? `a key matching ${pattern}`;
+  return `one of ${knownKeys(path).join(", ")}`;
 }

@@ -107,7 +107,7 @@ function checkTypes(inventory: Inventory, accounts: readonly Account[]): Problem
     );
   }
   const hub = inventory.network?.hubAccount;
-  if (networks.length > 0 && hub !== undefined && hub !== networks[0].key && inventory.accounts[hub]) {
+  if (networks.length > 0 && hub !== undefined && hub !== networks[0].key && Object.hasOwn(inventory.accounts, hub)) {
     problems.push(
       error(
         ["network", "hubAccount"],
@@ -140,7 +140,7 @@ function checkReferences(inventory: Inventory, accounts: readonly Account[]): Pr
     }
   };
   const accountRef = (path: FieldPath, key: string, role: string) => {
-    const target = inventory.accounts[key];
+    const target = Object.hasOwn(inventory.accounts, key) ? inventory.accounts[key] : undefined;
     if (!target)
       problems.push(error(path, `account "${key}" does not exist`, allowedOf(Object.keys(inventory.accounts))));
     else if (!target.id)
@@ -179,11 +179,19 @@ function allowedOf(names: readonly string[]): string {
 function checkIdentities(inventory: Inventory, accounts: readonly Account[]): Problem[] {
   const problems: Problem[] = [];
   const seen = { name: new Map<string, Account>(), email: new Map<string, Account>(), id: new Map<string, Account>() };
+  // A template with an unknown placeholder is already an error; what it renders would only repeat it.
+  const naming = inventory.organization.naming;
+  const broken = {
+    name: unknownPlaceholders(naming.account).length > 0,
+    email: unknownPlaceholders(naming.email).length > 0,
+    id: false,
+  };
   for (const account of accounts) {
     const spec = inventory.accounts[account.key];
+    const unknowable = (field: keyof typeof broken) => broken[field] && spec[field] === undefined;
     for (const field of ["name", "email", "id"] as const) {
       const value = account[field];
-      if (value === undefined) continue;
+      if (value === undefined || unknowable(field)) continue;
       const unique = field === "email" ? value.toLowerCase() : value;
       const first = seen[field].get(unique);
       if (!first) {
@@ -199,7 +207,7 @@ function checkIdentities(inventory: Inventory, accounts: readonly Account[]): Pr
         ),
       );
     }
-    if (account.name.length > MAX_ACCOUNT_NAME) {
+    if (!unknowable("name") && account.name.length > MAX_ACCOUNT_NAME) {
       problems.push(
         error(
           at(account),
@@ -208,7 +216,7 @@ function checkIdentities(inventory: Inventory, accounts: readonly Account[]): Pr
         ),
       );
     }
-    if (!EMAIL.test(account.email) || account.email.length > MAX_ACCOUNT_EMAIL) {
+    if (!unknowable("email") && (!EMAIL.test(account.email) || account.email.length > MAX_ACCOUNT_EMAIL)) {
       problems.push(
         error(
           at(account),
@@ -250,7 +258,11 @@ function checkVpcs(inventory: Inventory, accounts: readonly Account[]): Problem[
     if (!account.vpc) continue;
     if (!inventory.network) {
       problems.push(
-        error(at(account, "vpc"), "a vpc, but no `network` section", "required: network.hubAccount and network.asn"),
+        error(
+          at(account, "vpc"),
+          "a vpc, but no `network` section",
+          "required: a `network` section that names network.hubAccount",
+        ),
       );
     }
     const cidr = parseCidr(account.vpc.cidr);
