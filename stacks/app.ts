@@ -3,6 +3,7 @@ import type { Organization } from "../inventory/model.js";
 import { addAccessRoles } from "./access.js";
 import { AccountStack } from "./account-stack.js";
 import { addBaseline } from "./baseline.js";
+import { BootstrapStack } from "./bootstrap-stack.js";
 import { addManagement } from "./management.js";
 import { addNetworkHub, addSpokeVpc } from "./network.js";
 
@@ -18,5 +19,6 @@ export function buildApp(organization: Organization, outdir: string): App {
     addNetworkHub(stack);
     if (account.type === "management") addManagement(stack);
   }
+  if (organization.inventory.organization.terraformCloud) new BootstrapStack(app, organization);
   return app;
 }
