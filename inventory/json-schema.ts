@@ -30,7 +30,7 @@ interface JsonNode {
 
 /** The field table of docs/inventory.md: one row per field, with its type, default and rule. */
 export function inventoryFieldTable(): string {
-  const rows: string[] = ["| Field | Type | Required | Default | Rule |", "|---|---|---|---|---|"];
+  const rows: string[][] = [];
   const visit = (node: JsonNode, path: string, required: boolean) => {
     if (path !== "") rows.push(row(node, path, required));
     if (node.properties) {
@@ -42,14 +42,25 @@ export function inventoryFieldTable(): string {
     if (node.items?.properties) visit(node.items, `${path}[]`, true);
   };
   visit(inventoryJsonSchema() as JsonNode, "", true);
-  return `${rows.join("\n")}\n`;
+  return markdownTable(["Field", "Type", "Required", "Default", "Rule"], rows);
+}
+
+/**
+ * A Markdown table with each column padded to its widest cell, the way the formatter
+ * (`biome check`) writes tables, so that the generated file passes it unchanged.
+ */
+function markdownTable(header: readonly string[], rows: readonly string[][]): string {
+  const widths = header.map((_, i) => Math.max(3, ...[header, ...rows].map((cells) => cells[i].length)));
+  const line = (cells: readonly string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(" | ")} |`;
+  const rule = `| ${widths.map((width) => "-".repeat(width)).join(" | ")} |`;
+  return `${[line(header), rule, ...rows.map(line)].join("\n")}\n`;
 }
 
 function patternWords(pattern: string): string {
   return PATTERN_WORDS[pattern] ?? `\`${pattern}\``;
 }
 
-function row(node: JsonNode, path: string, required: boolean): string {
+function row(node: JsonNode, path: string, required: boolean): string[] {
   const cell = (s: string) => s.replace(/\|/g, "\\|");
   const type = node.items ? `list of ${node.items.type ?? "value"}` : (node.type ?? "value");
   const rules = [
@@ -63,5 +74,11 @@ function row(node: JsonNode, path: string, required: boolean): string {
     node.minItems ? `at least ${node.minItems}` : "",
   ].filter(Boolean);
   const fallback = node.default === undefined ? "" : JSON.stringify(node.default);
-  return `| \`${path}\` | ${type} | ${required && node.default === undefined ? "yes" : "no"} | ${cell(fallback)} | ${cell([node.description ?? "", ...rules].filter(Boolean).join("; "))} |`;
+  return [
+    `\`${path}\``,
+    type,
+    required && node.default === undefined ? "yes" : "no",
+    cell(fallback),
+    cell([node.description ?? "", ...rules].filter(Boolean).join("; ")),
+  ];
 }

@@ -109,8 +109,8 @@ describe("validate", () => {
     ]);
   });
 
-  it("prints GitHub annotations with --format github", () => {
-    expect(validateCommand(["--inventory", BROKEN, "--format", "github"])).toBe(1);
+  it("prints GitHub annotations with --format github", async () => {
+    expect(await validateCommand(["--inventory", BROKEN, "--format", "github"])).toBe(1);
     expect(printed.filter((line) => line.startsWith("::error file="))).toHaveLength(4);
   });
 
@@ -122,9 +122,9 @@ describe("validate", () => {
 });
 
 describe("synth", () => {
-  it("writes one folder per account with an id, and none for the pending account", () => {
+  it("writes one folder per account with an id, and none for the pending account", async () => {
     const out = join(scratch, "out");
-    expect(synthCommand(["--inventory", EXAMPLE, "--out", out])).toBe(0);
+    expect(await synthCommand(["--inventory", EXAMPLE, "--out", out])).toBe(0);
     const folders = stacks(out);
     const withId = [
       "management",
@@ -144,38 +144,38 @@ describe("synth", () => {
     expect(printed).toContain("pending, vended by the management workspace: dev-payments-api");
   });
 
-  it("fails when the inventory has errors, leaving an existing output folder byte for byte as it was", () => {
+  it("fails when the inventory has errors, leaving an existing output folder byte for byte as it was", async () => {
     const out = join(scratch, "out");
     mkdirSync(join(out, "stacks", "acme-old"), { recursive: true });
     writeFileSync(join(out, "stacks", "acme-old", "cdk.tf.json"), '{"resource":{}}\n');
     writeFileSync(join(out, "manifest.json"), "previous run\n");
     const before = snapshot(out);
 
-    expect(synthCommand(["--inventory", BROKEN, "--out", out])).toBe(1);
+    expect(await synthCommand(["--inventory", BROKEN, "--out", out])).toBe(1);
 
     expect(snapshot(out)).toEqual(before);
     expect(readdirSync(scratch)).toEqual(["out"]);
     expect(printed.at(-1)).toBe(`nothing written to ${out}`);
   });
 
-  it("fails when the inventory has errors, creating nothing when the output folder did not exist", () => {
+  it("fails when the inventory has errors, creating nothing when the output folder did not exist", async () => {
     const out = join(scratch, "out");
-    expect(synthCommand(["--inventory", BROKEN, "--out", out])).toBe(1);
+    expect(await synthCommand(["--inventory", BROKEN, "--out", out])).toBe(1);
     expect(readdirSync(scratch)).toEqual([]);
   });
 
-  it("fails when the inventory cannot be read, creating nothing", () => {
+  it("fails when the inventory cannot be read, creating nothing", async () => {
     const out = join(scratch, "out");
-    expect(synthCommand(["--inventory", join(scratch, "missing.yaml"), "--out", out])).toBe(1);
+    expect(await synthCommand(["--inventory", join(scratch, "missing.yaml"), "--out", out])).toBe(1);
     expect(readdirSync(scratch)).toEqual([]);
   });
 
-  it("replaces the previous output whole: a stack that is gone leaves no folder, and no staging folder stays", () => {
+  it("replaces the previous output whole: a stack that is gone leaves no folder, and no staging folder stays", async () => {
     const out = join(scratch, "out");
     mkdirSync(join(out, "stacks", "acme-removed-account"), { recursive: true });
     writeFileSync(join(out, "stacks", "acme-removed-account", "cdk.tf.json"), "{}\n");
 
-    expect(synthCommand(["--inventory", BASE, "--out", out])).toBe(0);
+    expect(await synthCommand(["--inventory", BASE, "--out", out])).toBe(0);
 
     expect(stacks(out)).not.toContain("acme-removed-account");
     expect(stacks(out)).toContain("acme-prod-payments-api");
@@ -191,13 +191,13 @@ describe("every valid inventory", () => {
       .map((name) => join(FIXTURES, "valid", name)),
   ];
 
-  it.each(valid.map((path) => [relative(ROOT, path), path]))("%s validates and synthesizes", (_, path) => {
+  it.each(valid.map((path) => [relative(ROOT, path), path]))("%s validates and synthesizes", async (_, path) => {
     const result = loadInventoryFile(path);
     expect(result.problems.filter((p) => p.severity === "error")).toEqual([]);
     if (path !== EXAMPLE) expect(result.problems).toEqual([]);
 
     const out = join(scratch, "out");
-    expect(synthCommand(["--inventory", path, "--out", out])).toBe(0);
+    expect(await synthCommand(["--inventory", path, "--out", out])).toBe(0);
     const organization = result.organization!;
     const expected = organization.accounts.filter((a) => a.id).map((a) => a.workspace);
     expect(stacks(out)).toEqual(expect.arrayContaining(expected));
@@ -208,7 +208,7 @@ describe("every valid inventory", () => {
 });
 
 describe("Terraform addresses", () => {
-  it("stay the same when an account's team, system, name and email change", () => {
+  it("stay the same when an account's team, system, name and email change", async () => {
     const before = join(scratch, "before");
     const after = join(scratch, "after");
     const original = readFileSync(BASE, "utf8");
@@ -225,8 +225,8 @@ describe("Terraform addresses", () => {
     const account = organizationOf(edited).byKey.get("prod-payments-api");
     expect(account).toMatchObject({ team: "checkout", system: "storefront", name: "Storefront (renamed)" });
 
-    expect(synthCommand(["--inventory", inventoryFile("before.yaml", original), "--out", before])).toBe(0);
-    expect(synthCommand(["--inventory", inventoryFile("after.yaml", edited), "--out", after])).toBe(0);
+    expect(await synthCommand(["--inventory", inventoryFile("before.yaml", original), "--out", before])).toBe(0);
+    expect(await synthCommand(["--inventory", inventoryFile("after.yaml", edited), "--out", after])).toBe(0);
 
     const stack = join("stacks", "acme-prod-payments-api", "cdk.tf.json");
     expect(readFileSync(join(after, stack), "utf8")).toContain('"fleetfile:team": "checkout"');
@@ -234,14 +234,14 @@ describe("Terraform addresses", () => {
     expect(addresses(after)).toEqual(addresses(before));
   });
 
-  it("change when an account's key changes, as they should: the key is the identity", () => {
+  it("change when an account's key changes, as they should: the key is the identity", async () => {
     const before = join(scratch, "before");
     const after = join(scratch, "after");
     const original = readFileSync(BASE, "utf8");
     const rekeyed = original.replace("  prod-payments-api:\n", "  prod-payments-web:\n");
 
-    expect(synthCommand(["--inventory", inventoryFile("before.yaml", original), "--out", before])).toBe(0);
-    expect(synthCommand(["--inventory", inventoryFile("after.yaml", rekeyed), "--out", after])).toBe(0);
+    expect(await synthCommand(["--inventory", inventoryFile("before.yaml", original), "--out", before])).toBe(0);
+    expect(await synthCommand(["--inventory", inventoryFile("after.yaml", rekeyed), "--out", after])).toBe(0);
 
     expect(stacks(after)).toContain("acme-prod-payments-web");
     expect(addresses(after)).not.toEqual(addresses(before));
