@@ -1,6 +1,6 @@
 import { TerraformResource, TerraformStack } from "../constructs/cdktf.js";
 import type { Organization } from "../inventory/model.js";
-import { buildApp } from "./app.js";
+import { buildApp, type Shard } from "./app.js";
 
 /** What a synth produced. */
 export interface SynthSummary {
@@ -11,14 +11,36 @@ export interface SynthSummary {
   readonly resources: number;
 }
 
-/** Writes the organization's workspaces into `outdir` (cdktf's layout: `stacks/<workspace>/cdk.tf.json`). */
-export function synthesize(organization: Organization, outdir: string): SynthSummary {
-  const app = buildApp(organization, outdir);
-  app.synth();
+/**
+ * Writes the organization's workspaces (or one shard of them) into `outdir`, in cdktf's
+ * layout: `stacks/<workspace>/cdk.tf.json` and `manifest.json`.
+ */
+export function synthesize(organization: Organization, outdir: string, shard?: Shard): SynthSummary {
+  const app = withoutCreationStacks(() => {
+    const built = buildApp(organization, outdir, shard);
+    built.synth();
+    return built;
+  });
   const resources = app.node.findAll().filter((c) => TerraformResource.isTerraformResource(c)).length;
   return {
     workspaces: app.node.children.filter((c) => TerraformStack.isStack(c)).map((c) => c.node.id),
     pending: organization.accounts.filter((a) => !a.id).map((a) => a.key),
     resources,
   };
+}
+
+/**
+ * Runs `work` with stack traces left unformatted. cdktf captures the creation stack of
+ * every token and computed attribute (tens of thousands per synth) only to quote it in
+ * error messages about misused tokens; formatting them was a third of the synth time
+ * (docs/benchmarks.md). Errors keep their messages; their stacks are empty inside `work`.
+ */
+export function withoutCreationStacks<T>(work: () => T): T {
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = () => "";
+  try {
+    return work();
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
 }
