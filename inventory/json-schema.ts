@@ -16,6 +16,7 @@ interface JsonNode {
   description?: string;
   default?: unknown;
   pattern?: string;
+  format?: string;
   enum?: unknown[];
   const?: unknown;
   minimum?: number;
@@ -56,8 +57,11 @@ function markdownTable(header: readonly string[], rows: readonly string[][]): st
   return `${[line(header), rule, ...rows.map(line)].join("\n")}\n`;
 }
 
-function patternWords(pattern: string): string {
-  return PATTERN_WORDS[pattern] ?? `\`${pattern}\``;
+/** The rule of a string in words: an email address, or the words of its pattern. */
+function stringWords(node: JsonNode): string {
+  if (node.format === "email") return "an email address";
+  if (!node.pattern) return "";
+  return PATTERN_WORDS[node.pattern] ?? `\`${node.pattern}\``;
 }
 
 function row(node: JsonNode, path: string, required: boolean): string[] {
@@ -66,8 +70,8 @@ function row(node: JsonNode, path: string, required: boolean): string[] {
   const rules = [
     node.enum ? `one of ${node.enum.join(", ")}` : "",
     node.const !== undefined ? `always ${node.const}` : "",
-    node.pattern ? patternWords(node.pattern) : "",
-    node.items?.pattern ? `each ${patternWords(node.items.pattern)}` : "",
+    stringWords(node),
+    node.items && stringWords(node.items) ? `each ${stringWords(node.items)}` : "",
     node.minimum !== undefined ? `≥ ${node.minimum}` : "",
     node.exclusiveMinimum !== undefined ? `> ${node.exclusiveMinimum}` : "",
     node.maximum !== undefined ? `≤ ${node.maximum}` : "",
@@ -79,6 +83,6 @@ function row(node: JsonNode, path: string, required: boolean): string[] {
     type,
     required && node.default === undefined ? "yes" : "no",
     cell(fallback),
-    cell([node.description ?? "", ...rules].filter(Boolean).join("; ")),
+    cell([node.description?.replace(/\.$/, "") ?? "", ...rules].filter(Boolean).join("; ")),
   ];
 }

@@ -251,7 +251,7 @@ const AccountSchema = z
 /** The whole inventory, version 1. */
 export const InventorySchema = z
   .strictObject({
-    version: z.literal(1).meta({ description: "Format version; always 1." }),
+    version: z.literal(1).meta({ description: "Format version of the file." }),
     organization: OrganizationSchema,
     notifications: keyedRecord(PATTERNS.name, ChannelSchema).meta({ description: "Named channels." }),
     baseline: BaselineSchema.prefault({}),
