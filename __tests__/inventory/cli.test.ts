@@ -114,8 +114,8 @@ describe("validate", () => {
     expect(printed.filter((line) => line.startsWith("::error file="))).toHaveLength(4);
   });
 
-  it("fails when --format is neither text nor github", () => {
-    expect(() => validateCommand(["--inventory", BROKEN, "--format", "json"])).toThrow(
+  it("fails when --format is neither text nor github", async () => {
+    await expect(async () => validateCommand(["--inventory", BROKEN, "--format", "json"])).rejects.toThrow(
       "--format json: allowed text or github",
     );
   });

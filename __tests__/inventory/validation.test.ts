@@ -169,6 +169,12 @@ describe("regions and environments", () => {
     ]);
   });
 
+  it("fails when a vpc is in a region the hub account does not govern", () => {
+    expect(problems("vpc-region-not-hub-region")).toEqual([
+      'invalid/vpc-region-not-hub-region.yaml:43:40  accounts.prod-payments-api.vpc.region  vpc region "us-east-1" is not governed in the hub account network; allowed: ap-northeast-1',
+    ]);
+  });
+
   it("fails when a region or an environment is listed twice", () => {
     expect(problems("listed-twice")).toEqual([
       'invalid/listed-twice.yaml:8:40  organization.regions[2]  "us-east-1" is listed twice; allowed: each value once',
@@ -234,6 +240,25 @@ describe("names, emails and ids", () => {
     expect(result.problems.map((p) => formatProblem("base.yaml", p))).toEqual([
       'base.yaml:37:11  accounts.prod-payments-api.name  warning: explicit name "prod-payments-api" equals the convention; the field can go',
       'base.yaml:38:12  accounts.prod-payments-api.email  warning: explicit email "payments-legacy@example.com" departs from the convention "ml-aws-payments-api+prod@example.com"; allowed for accounts that predate organization.naming.email',
+    ]);
+  });
+
+  it("warns about a channel with no emails and no slack, and does not fail for it", () => {
+    const text = readFileSync(new URL("valid/base.yaml", FIXTURES), "utf8").replace(
+      "  payments:\n    emails: [payments-oncall@example.com]\n",
+      "  payments:\n    emails: [payments-oncall@example.com]\n  archive: {}\n",
+    );
+    const result = loadInventoryText("base.yaml", text);
+    expect(result.organization).toBeDefined();
+    expect(result.problems.map((p) => formatProblem("base.yaml", p))).toEqual([
+      "base.yaml:18:12  notifications.archive  warning: channel has no emails and no slack; nobody hears what is sent to it",
+    ]);
+  });
+
+  it("fails when the templates make a name or an email longer than AWS allows", () => {
+    expect(problems("name-too-long")).toEqual([
+      'invalid/name-too-long.yaml:33:5  accounts.prod-payments-api  name "prod-payments-api-gateway-for-the-payments-of-every-country" is 59 characters; allowed: at most 50',
+      'invalid/name-too-long.yaml:33:5  accounts.prod-payments-api  email "ml-aws-payments-api-gateway-for-the-payments-of-every-country+prod@example.com" is not a valid root email; allowed: an address of at most 64 characters',
     ]);
   });
 
