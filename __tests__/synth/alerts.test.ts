@@ -7,6 +7,7 @@ import {
   fixtureFile,
   ORGANIZATION_ID,
   ORGANIZATION_REF,
+  readInventory,
   ref,
   referencedName,
   type Synthesized,
@@ -294,6 +295,37 @@ describe("alerts of three-regions, in particular", () => {
     for (const n of budget.notification as Block[]) {
       expect(n.subscriber_sns_topic_arns).toEqual([ref("aws_sns_topic", topic, "arn")]);
     }
+  });
+});
+
+describe("names of a long account key (three-regions plus prod-analytics-warehouse-ingestion-eu-central)", () => {
+  const key = "prod-analytics-warehouse-ingestion-eu-central";
+  const text = `${readInventory(fixtureFile("three-regions"))}
+  ${key}:
+    id: "310000000010"
+    env: prod
+    team: web
+    regions: [eu-west-1]
+`;
+  const synth = synthesizeOnce({ name: "three-regions + a long key", text });
+
+  it("is the case under test: a valid key of 45 characters whose team has a Slack channel", () => {
+    expect(synth().account(key).channel).toBe("web");
+    expect(synth().of(key).resources("aws_chatbot_slack_channel_configuration")).toHaveLength(1);
+  });
+
+  // Bug: SlackChannel (constructs/slack-channel.ts) names its role `${configurationName}-chatbot`,
+  // and stacks/baseline.ts makes configurationName `<org>-<key>-<channel>` (up to 128
+  // characters); IAM role names are at most 64, so a long key or channel fails the apply.
+  it.fails("names every IAM role within IAM's 64 characters (bug: the Chatbot role repeats the configuration name)", () => {
+    for (const [name, role] of synth().of(key).resources("aws_iam_role")) {
+      expect((role.name as string).length, `${name}: ${role.name}`).toBeLessThanOrEqual(64);
+    }
+  });
+
+  it("keeps the Chatbot configuration name within its 128 characters", () => {
+    const config = synth().of(key).single("aws_chatbot_slack_channel_configuration");
+    expect((config.configuration_name as string).length).toBeLessThanOrEqual(128);
   });
 });
 
