@@ -20,6 +20,18 @@ export interface BaselineResources {
   readonly namePrefix: string;
   /** Role Terraform runs as, which keeps every right. */
   readonly executionRoleName: string;
+  /**
+   * The account holds the organization's CloudTrail key (the log archive): no key of the
+   * account may be disabled, deleted or have its policy replaced.
+   * @default false
+   */
+  readonly holdsLogKey?: boolean;
+  /**
+   * The account receives every account's alerts on its default event buses (the audit
+   * account): the buses' policies may not change.
+   * @default false
+   */
+  readonly holdsAlertInbox?: boolean;
 }
 
 /** Props of {@link AccessRoles}. */
@@ -121,6 +133,26 @@ export function developerBoundary(accountId: string, baseline: BaselineResources
       NotAction: ["iam:Get*", "iam:List*"],
       Resource: [...roles, `arn:aws:iam::${accountId}:policy/${prefix}-developer-boundary`],
     },
+    ...(baseline.holdsLogKey
+      ? [
+          {
+            Sid: "DenyLogKeyChanges",
+            Effect: "Deny" as const,
+            Action: ["kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:DisableKeyRotation"],
+            Resource: `arn:aws:kms:*:${accountId}:key/*`,
+          },
+        ]
+      : []),
+    ...(baseline.holdsAlertInbox
+      ? [
+          {
+            Sid: "DenyAlertInboxChanges",
+            Effect: "Deny" as const,
+            Action: ["events:PutPermission", "events:RemovePermission", "events:DeleteEventBus"],
+            Resource: `arn:aws:events:*:${accountId}:event-bus/default`,
+          },
+        ]
+      : []),
     {
       Sid: "DenyLeavingTheBoundary",
       Effect: "Deny",

@@ -79,6 +79,23 @@ export const BASELINE_ACTIONS = [
   "guardduty:StopMonitoringMembers",
 ] as const;
 
+/** IAM actions that change a role: denied on the baseline roles (never `sts:AssumeRole`, which is how people get in). */
+export const ROLE_CHANGE_ACTIONS = [
+  "iam:AttachRolePolicy",
+  "iam:CreateRole",
+  "iam:DeleteRole",
+  "iam:DeleteRolePermissionsBoundary",
+  "iam:DeleteRolePolicy",
+  "iam:DetachRolePolicy",
+  "iam:PutRolePermissionsBoundary",
+  "iam:PutRolePolicy",
+  "iam:TagRole",
+  "iam:UntagRole",
+  "iam:UpdateAssumeRolePolicy",
+  "iam:UpdateRole",
+  "iam:UpdateRoleDescription",
+] as const;
+
 /** The statements of each guardrail, by policy name suffix. */
 export function guardrailStatements(
   props: Omit<GuardrailsProps, "rootId" | "provider">,
@@ -115,7 +132,7 @@ export function guardrailStatements(
       {
         Sid: "ProtectBaselineRoles",
         Effect: "Deny",
-        NotAction: ["iam:Get*", "iam:List*"],
+        Action: [...ROLE_CHANGE_ACTIONS],
         Resource: ["administrator", "developer", "operator", "content", `${props.namePrefix}-*`].map(
           (name) => `arn:aws:iam::*:role/${name}`,
         ),

@@ -62,7 +62,12 @@ export const GUARDED_BUCKET_ACTIONS = [
   "s3:PutBucketObjectLockConfiguration",
   "s3:PutLifecycleConfiguration",
   "s3:PutBucketVersioning",
+  "s3:PutBucketPolicy",
   "s3:DeleteBucketPolicy",
+  "s3:PutBucketLogging",
+  "s3:PutEncryptionConfiguration",
+  "s3:PutBucketPublicAccessBlock",
+  "s3:PutBucketOwnershipControls",
   "s3:DeleteBucket",
 ] as const;
 

@@ -1,7 +1,16 @@
 import { ChatbotSlackChannelConfiguration } from "@cdktf/provider-aws/lib/chatbot-slack-channel-configuration";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
+import { fitName, MAX_ROLE_NAME } from "./names.js";
 import { ServiceRole } from "./service-role.js";
+
+/** Regions with the AWS Chatbot API; its configurations can only be managed through these. */
+export const CHATBOT_API_REGIONS = ["us-east-2", "us-west-2", "eu-west-1", "ap-southeast-1"] as const;
+
+/** Region to manage Chatbot through: the first governed region that has its API, else us-east-2 (its console's). */
+export function chatbotRegion(governed: readonly string[]): string {
+  return governed.find((r) => (CHATBOT_API_REGIONS as readonly string[]).includes(r)) ?? "us-east-2";
+}
 
 /** Props of {@link SlackChannel}. */
 export interface SlackChannelProps {
@@ -10,7 +19,10 @@ export interface SlackChannelProps {
   readonly channelId: string;
   /** Topics whose messages AWS Chatbot posts to the channel. */
   readonly topicArns: readonly string[];
+  /** Provider of a region in {@link CHATBOT_API_REGIONS}. */
   readonly provider?: AwsProvider;
+  /** Provider of IAM (any region). */
+  readonly iamProvider?: AwsProvider;
 }
 
 /**
@@ -21,8 +33,8 @@ export class SlackChannel extends Construct {
   constructor(scope: Construct, id: string, props: SlackChannelProps) {
     super(scope, id);
     const role = new ServiceRole(this, "role", {
-      provider: props.provider,
-      roleName: `${props.configurationName}-chatbot`,
+      provider: props.iamProvider ?? props.provider,
+      roleName: fitName(`${props.configurationName}-chatbot`, MAX_ROLE_NAME),
       service: "chatbot.amazonaws.com",
       managedPolicies: ["ReadOnlyAccess"],
     });

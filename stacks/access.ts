@@ -12,7 +12,12 @@ export function addAccessRoles(stack: AccountStack): void {
     trustedAccountId: trusted?.id ?? "",
     requireMfa: org.identity.requireMfa,
     accountId: account.id ?? "",
-    baseline: { namePrefix: org.name, executionRoleName: org.executionRoleName },
+    baseline: {
+      namePrefix: org.name,
+      executionRoleName: org.executionRoleName,
+      holdsLogKey: account.type === "log-archive",
+      holdsAlertInbox: account.type === "audit",
+    },
     ...account.access,
   });
 }

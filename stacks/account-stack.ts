@@ -1,4 +1,4 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
 import type { Construct, Node } from "constructs";
 import {
   CloudBackend,
@@ -37,6 +37,7 @@ export class AccountStack extends TerraformStack {
   /** One provider per governed region of the account, by region. */
   readonly regionalProviders: ReadonlyMap<string, AwsProvider>;
   private readonly addresses = new Set<string>();
+  private readonly providerSettings: Pick<AwsProviderConfig, "assumeRole" | "defaultTags">;
 
   constructor(scope: Construct, props: AccountStackProps) {
     super(scope, props.account.workspace);
@@ -48,6 +49,7 @@ export class AccountStack extends TerraformStack {
       assumeRole: [{ roleArn: `arn:aws:iam::${props.account.id}:role/${inventory.organization.executionRoleName}` }],
       defaultTags: [{ tags: defaultTags(props.account) }],
     };
+    this.providerSettings = common;
     this.globalProvider = new AwsProvider(this, "aws", { region: home, ...common });
     this.regionalProviders = new Map(
       props.account.regions.map((region) => [
@@ -67,6 +69,14 @@ export class AccountStack extends TerraformStack {
     } else {
       new LocalBackend(this, { path: "terraform.tfstate" });
     }
+  }
+
+  /** The provider of `region`: the account's own when it governs it, else one made for it (alias = region). */
+  providerIn(region: string): AwsProvider {
+    if (region === this.organization.inventory.organization.homeRegion) return this.globalProvider;
+    const existing =
+      this.regionalProviders.get(region) ?? (this.node.tryFindChild(`aws-${region}`) as AwsProvider | undefined);
+    return existing ?? new AwsProvider(this, `aws-${region}`, { region, alias: region, ...this.providerSettings });
   }
 
   /** The provider of a governed region of this account. */

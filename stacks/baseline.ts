@@ -8,7 +8,7 @@ import { ConfigRecorder } from "../constructs/config-recorder.js";
 import { LogArchive, type LogArchiveNames, logArchiveNames } from "../constructs/log-archive.js";
 import { policyDocument } from "../constructs/policy.js";
 import { ServiceRole } from "../constructs/service-role.js";
-import { SlackChannel } from "../constructs/slack-channel.js";
+import { chatbotRegion, SlackChannel } from "../constructs/slack-channel.js";
 import { ThreatDetection } from "../constructs/threat-detection.js";
 import { Trail } from "../constructs/trail.js";
 import { coreAccount } from "../inventory/model.js";
@@ -139,7 +139,8 @@ export function addBaseline(stack: AccountStack): void {
   for (const channel of channels) {
     if (!channel.slack) continue;
     new SlackChannel(stack, `slack-${channel.name}`, {
-      provider: stack.globalProvider,
+      provider: stack.providerIn(chatbotRegion(inventory.organization.regions)),
+      iamProvider: stack.globalProvider,
       configurationName: `${inventory.organization.name}-${account.key}-${channel.name}`.slice(0, 128),
       workspaceId: channel.slack.workspaceId,
       channelId: channel.slack.channelId,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { chatbotRegion } from "../../constructs/slack-channel.js";
 import { type Account, coreAccount } from "../../inventory/model.js";
 import { bootstrapWorkspaceName } from "../../stacks/bootstrap-stack.js";
 import {
@@ -138,17 +139,20 @@ describe.each([
     }
   });
 
-  it("configures the home region's provider and one aliased provider per other governed region, each assuming the execution role", () => {
+  it("configures the home region's provider, one aliased provider per other governed region, and the Chatbot API region's where Slack is set, each assuming the execution role", () => {
     const s = synth();
     const role = s.organization.inventory.organization.executionRoleName;
+    const chatbot = chatbotRegion(s.organization.inventory.organization.regions);
     for (const account of s.accountsWithWorkspace) {
-      const providers = s.of(account.key).providers();
+      const ws = s.of(account.key);
+      const providers = ws.providers();
       const [home, ...aliased] = providers;
       expect(home.alias, account.key).toBeUndefined();
       expect(home.region).toBe(s.homeRegion);
-      expect(aliased.map((p) => [p.alias, p.region])).toEqual(
-        account.regions.filter((r) => r !== s.homeRegion).map((r) => [r, r]),
-      );
+      const regions = account.regions.filter((r) => r !== s.homeRegion);
+      const slack = ws.resources("aws_chatbot_slack_channel_configuration").length > 0;
+      if (slack && chatbot !== s.homeRegion && !regions.includes(chatbot)) regions.push(chatbot);
+      expect(aliased.map((p) => [p.alias, p.region])).toEqual(regions.map((r) => [r, r]));
       for (const provider of providers) {
         expect(provider.assume_role).toEqual([{ role_arn: `arn:aws:iam::${account.id}:role/${role}` }]);
       }

@@ -266,7 +266,7 @@ describe.each(SOURCES)("log archive of $title", ({ source, lock }) => {
     // not s3:PutBucketPolicy, so any principal of the log-archive account with that right can
     // replace the policy with one that no longer denies deletes (the Config and access-log
     // buckets have no Object Lock behind it).
-    it.fails("lets no one but the execution role replace its policy, which would lift the delete deny (bug: s3:PutBucketPolicy is not guarded)", () => {
+    it("lets no one but the execution role replace its policy, which would lift the delete deny (bug: s3:PutBucketPolicy is not guarded)", () => {
       const archive = archiveOf(synth());
       const bucket = archive[which];
       const policy = bucketPolicy(archive, bucket);

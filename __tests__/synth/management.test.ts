@@ -204,7 +204,7 @@ describe("guardrails of the example (all on)", () => {
   // and sts:AssumeRole is such an action on such a resource: every principal of the
   // organization but the execution role (the identity account's roles included) is denied
   // assuming the four roles. The deny should list IAM write actions instead.
-  it.fails("lets the principals of the identity account assume the four roles (bug: protect-baseline denies sts:AssumeRole)", () => {
+  it("lets the principals of the identity account assume the four roles (bug: protect-baseline denies sts:AssumeRole)", () => {
     const ws = management(synth());
     const statements = [...scps(ws).values()].flatMap((p) => p.statements);
     for (const role of ["administrator", "developer", "operator", "content"]) {
