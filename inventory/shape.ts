@@ -163,7 +163,9 @@ function sizeOf(value: unknown): string {
 }
 
 function bound(word: string, limit: number | bigint, inclusive: boolean | undefined, origin: string): string {
-  const unit = origin === "array" ? " items" : origin === "string" ? " characters" : "";
+  const one = Number(limit) === 1;
+  const unit =
+    origin === "array" ? (one ? " item" : " items") : origin === "string" ? (one ? " character" : " characters") : "";
   return inclusive === false
     ? `${word === "at least" ? "more than" : "less than"} ${limit}${unit}`
     : `${word} ${limit}${unit}`;
