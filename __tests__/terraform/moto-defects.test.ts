@@ -1,0 +1,55 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { pythonBinary } from "../../terraform/moto.js";
+import { requireTools } from "./support.js";
+
+/**
+ * Each moto defect that harness/moto_server.py patches, checked in-process against moto
+ * as released and as patched (harness/moto_defects.py): no Terraform, a few seconds.
+ * When "still present in moto as released" fails, moto fixed the defect: delete its
+ * patch and its entry here.
+ */
+const DEFECTS = {
+  "cloudtrail-trail-arn": "StartLogging, StopLogging and DeleteTrail given the trail's ARN",
+  "cloudtrail-describe-name-filter": "DescribeTrails ignoring trailNameList",
+  "tgw-vpc-attachment-tags": "Transit Gateway VPC attachment tags read from the route-table tag specification",
+  "tgw-vpc-attachment-deleted-state": "a deleted Transit Gateway VPC attachment vanishing instead of state deleted",
+  "s3-logging-policy-principal": 'PutBucketLogging crashing on a target policy with Principal "*"',
+  "kms-describe-other-account": "DescribeKey of another account's key or alias ARN",
+  "organizations-config-delegated-admin": "RegisterDelegatedAdministrator refusing config.amazonaws.com",
+} as const;
+
+type Report = Record<string, { present: boolean; detail: string }>;
+
+const PROBE = fileURLToPath(new URL("../../harness/moto_defects.py", import.meta.url));
+
+async function probe(...args: string[]): Promise<Report> {
+  const { stdout } = await promisify(execFile)(pythonBinary(), [PROBE, ...args], { timeout: 120_000 });
+  return JSON.parse(stdout) as Report;
+}
+
+describe.skipIf(requireTools("moto").skip)("moto defects worked around by harness/moto_server.py", () => {
+  let released: Report;
+  let patched: Report;
+  beforeAll(async () => {
+    [released, patched] = await Promise.all([probe(), probe("--patched")]);
+  });
+
+  it("checks exactly the defects the wrapper patches", () => {
+    expect(Object.keys(released).sort()).toEqual(Object.keys(DEFECTS).sort());
+  });
+
+  describe.each(Object.entries(DEFECTS))("%s: %s", (name) => {
+    it("is still present in moto as released", () => {
+      expect(released[name], `moto fixed ${name}; remove its patch: ${released[name].detail}`).toMatchObject({
+        present: true,
+      });
+    });
+
+    it("is gone with the patch", () => {
+      expect(patched[name], patched[name].detail).toMatchObject({ present: false });
+    });
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import {
+  awsProviderAliases,
+  MOTO_PROVIDER_SETTINGS,
+  motoEnv,
+  motoOverride,
+  SANDBOX_STATE_FILE,
+} from "../../terraform/moto-overrides.js";
+
+const synthesized = {
+  provider: {
+    aws: [
+      { region: "ap-northeast-1", assume_role: [{ role_arn: "arn:aws:iam::111111111111:role/Exec" }] },
+      { alias: "us-east-1", region: "us-east-1" },
+    ],
+  },
+  terraform: { cloud: { organization: "acme", workspaces: { name: "acme-audit" } } },
+};
+
+describe("awsProviderAliases", () => {
+  it("names every aws provider block, undefined for the default one", () => {
+    expect(awsProviderAliases(synthesized)).toEqual([undefined, "us-east-1"]);
+  });
+
+  it("reads a single block written as an object, and a configuration without providers", () => {
+    expect(awsProviderAliases({ provider: { aws: { alias: "x" } } })).toEqual(["x"]);
+    expect(awsProviderAliases({})).toEqual([]);
+  });
+});
+
+describe("motoOverride", () => {
+  const override = motoOverride(synthesized);
+
+  it("replaces the backend with a local one", () => {
+    expect(override.terraform).toEqual({ backend: { local: { path: SANDBOX_STATE_FILE } } });
+  });
+
+  it("gives each provider block, matched by alias, the moto settings and nothing else", () => {
+    expect(override.provider).toEqual({
+      aws: [{ ...MOTO_PROVIDER_SETTINGS }, { alias: "us-east-1", ...MOTO_PROVIDER_SETTINGS }],
+    });
+  });
+
+  it("leaves assume_role alone: moto keeps accounts apart by the assumed role's account", () => {
+    expect(JSON.stringify(override)).not.toContain("assume_role");
+  });
+
+  it("keeps the provider's account lookup, which ARNs need", () => {
+    expect(MOTO_PROVIDER_SETTINGS).not.toHaveProperty("skip_requesting_account_id");
+    expect(MOTO_PROVIDER_SETTINGS.s3_use_path_style).toBe(true);
+  });
+
+  it("writes no provider for a configuration without aws providers", () => {
+    expect(motoOverride({})).not.toHaveProperty("provider");
+  });
+});
+
+describe("motoEnv", () => {
+  it("drops every AWS variable of the base and sends AWS calls to moto with fake keys", () => {
+    const env = motoEnv({ AWS_PROFILE: "prod", AWS_SESSION_TOKEN: "t", PATH: "/bin" }, "http://127.0.0.1:5000");
+    expect(env).toEqual({
+      AWS_PROFILE: undefined,
+      AWS_SESSION_TOKEN: undefined,
+      AWS_ENDPOINT_URL: "http://127.0.0.1:5000",
+      AWS_ACCESS_KEY_ID: "testing",
+      AWS_SECRET_ACCESS_KEY: "testing",
+      AWS_EC2_METADATA_DISABLED: "true",
+    });
+  });
+});

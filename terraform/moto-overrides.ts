@@ -1,0 +1,79 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** The override file written beside `cdk.tf.json`; Terraform merges any `*_override.tf.json` last. */
+export const MOTO_OVERRIDE_FILE = "moto_override.tf.json";
+
+/** State file of the local backend that replaces the synthesized one. */
+export const SANDBOX_STATE_FILE = "terraform.tfstate";
+
+/**
+ * Settings every aws provider block gets against moto.
+ *
+ * `skip_requesting_account_id` is left out on purpose: moto answers GetCallerIdentity
+ * with the account of the assumed role, and with the setting the provider builds ARNs
+ * without an account (`arn:aws:guardduty:ap-northeast-1::detector/...`, measured).
+ */
+export const MOTO_PROVIDER_SETTINGS = {
+  s3_use_path_style: true,
+  skip_credentials_validation: true,
+  skip_metadata_api_check: true,
+  skip_region_validation: true,
+  // moto answers an unimplemented call with a 5xx; the default 25 retries take minutes.
+  max_retries: 2,
+} as const;
+
+/** The provider blocks of a synthesized configuration: their aliases, `undefined` for the default one. */
+export function awsProviderAliases(config: unknown): (string | undefined)[] {
+  const aws = (config as { provider?: { aws?: unknown } }).provider?.aws;
+  const blocks = Array.isArray(aws) ? aws : aws === undefined ? [] : [aws];
+  return blocks.map((block) => (block as { alias?: string }).alias);
+}
+
+/**
+ * The override that points a synthesized workspace at moto: a local backend in place of
+ * its `cloud` or other backend block, and {@link MOTO_PROVIDER_SETTINGS} merged into each
+ * aws provider block, matched by alias as Terraform merges them. Everything else, notably
+ * `assume_role` into the account's role, stays: moto keeps each account's resources apart
+ * by the assumed role's account id. The endpoint itself comes from AWS_ENDPOINT_URL
+ * ({@link motoEnv}), which the provider honours for every service.
+ */
+export function motoOverride(config: unknown): Record<string, unknown> {
+  const providers = awsProviderAliases(config).map((alias) => ({
+    ...(alias === undefined ? {} : { alias }),
+    ...MOTO_PROVIDER_SETTINGS,
+  }));
+  return {
+    "//": "Written by fleetfile's sandbox harness (terraform/moto-overrides.ts): points this workspace at moto.",
+    terraform: { backend: { local: { path: SANDBOX_STATE_FILE } } },
+    ...(providers.length > 0 ? { provider: { aws: providers } } : {}),
+  };
+}
+
+/** Writes {@link motoOverride} of `dir/cdk.tf.json` beside it; returns the file's path. */
+export function writeMotoOverride(dir: string): string {
+  const config: unknown = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
+  const file = join(dir, MOTO_OVERRIDE_FILE);
+  writeFileSync(file, `${JSON.stringify(motoOverride(config), null, 2)}\n`);
+  return file;
+}
+
+/**
+ * Environment that sends every AWS call to moto at `endpoint`, with fake keys. Every
+ * AWS_* variable of `base` is dropped (set to `undefined`, which `terraformEnv` removes), so that no
+ * profile, session or real key can reach AWS from a sandbox run.
+ */
+export function motoEnv(base: NodeJS.ProcessEnv, endpoint: string): Record<string, string | undefined> {
+  const cleared = Object.fromEntries(
+    Object.keys(base)
+      .filter((name) => name.startsWith("AWS_"))
+      .map((name) => [name, undefined]),
+  );
+  return {
+    ...cleared,
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: "testing",
+    AWS_SECRET_ACCESS_KEY: "testing",
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
+}

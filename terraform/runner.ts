@@ -1,0 +1,266 @@
+import { spawn } from "node:child_process";
+import { appendFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  applyArgs,
+  destroyArgs,
+  type InitOptions,
+  initArgs,
+  planArgs,
+  showJsonArgs,
+  terraformEnv,
+  validateArgs,
+} from "./commands.js";
+import { type PlanJson, plannedChanges } from "./plan-json.js";
+import { defaultPoolSize, type Outcome, runPool } from "./pool.js";
+import type { Progress } from "./progress.js";
+
+/** How to run Terraform: the same for every workspace of a run. */
+export interface RunnerProps {
+  /** TF_CLI_CONFIG_FILE, from `writeCliConfig`. */
+  readonly cliConfigFile: string;
+  /**
+   * Variables on top of this process's environment; `undefined` removes one.
+   * @default {}
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** @default "terraform" (from PATH) */
+  readonly binary?: string;
+  /**
+   * Append each command and its whole output to `terraform.log` in the workspace folder.
+   * @default false
+   */
+  readonly keepLogs?: boolean;
+}
+
+/** What one Terraform command did. */
+export interface CommandResult {
+  readonly args: readonly string[];
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly seconds: number;
+}
+
+/** A Terraform command that exited with a code it should not have. */
+export class TerraformError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly result: CommandResult,
+  ) {
+    super(describeFailure(dir, result));
+    this.name = "TerraformError";
+  }
+}
+
+/** `terraform plan ... in DIR exited 1: <the last lines of its errors>`. */
+export function describeFailure(dir: string, result: CommandResult, lines = 20): string {
+  const output = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(-lines).join("\n");
+  return `terraform ${result.args.join(" ")} in ${dir} exited ${result.code}${output ? `:\n${output}` : ""}`;
+}
+
+/**
+ * Runs `terraform <args>` in `dir`; resolves with its output when the exit code is one of
+ * `okCodes`, else rejects with a {@link TerraformError}.
+ */
+export function runTerraform(
+  dir: string,
+  args: readonly string[],
+  props: RunnerProps,
+  okCodes: readonly number[] = [0],
+): Promise<CommandResult> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(props.binary ?? "terraform", args, {
+      cwd: dir,
+      env: terraformEnv(process.env, props.cliConfigFile, props.env),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      const result: CommandResult = {
+        args,
+        code: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8"),
+        seconds: (performance.now() - started) / 1000,
+      };
+      if (props.keepLogs)
+        appendFileSync(
+          join(dir, "terraform.log"),
+          `$ terraform ${args.join(" ")}\n${result.stdout}${result.stderr}(exit ${result.code}, ${result.seconds.toFixed(1)} s)\n\n`,
+        );
+      if (okCodes.includes(result.code)) resolve(result);
+      else reject(new TerraformError(dir, result));
+    });
+  });
+}
+
+/** `terraform init` of a workspace folder. */
+export function init(dir: string, props: RunnerProps, options: InitOptions = {}): Promise<CommandResult> {
+  return runTerraform(dir, initArgs(options), props);
+}
+
+/** One diagnostic of `terraform validate -json`. */
+export interface Diagnostic {
+  readonly severity: "error" | "warning";
+  readonly summary: string;
+  readonly detail?: string;
+  readonly range?: { readonly filename: string; readonly start: { readonly line: number } };
+}
+
+/** What `terraform validate -json` says of a workspace. */
+export interface ValidateResult {
+  readonly valid: boolean;
+  readonly error_count: number;
+  readonly warning_count: number;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** `terraform validate -json`; an invalid configuration resolves (exit 1), with its diagnostics. */
+export async function validate(dir: string, props: RunnerProps): Promise<ValidateResult> {
+  const result = await runTerraform(dir, validateArgs(), props, [0, 1]);
+  try {
+    return JSON.parse(result.stdout) as ValidateResult;
+  } catch {
+    throw new TerraformError(dir, result);
+  }
+}
+
+/** Options of {@link plan}. */
+export interface PlanRunOptions {
+  /**
+   * Plan file, relative to the workspace; its `show -json` is saved beside it as `<planFile>.json`.
+   * @default "tfplan"
+   */
+  readonly planFile?: string;
+  /**
+   * Plan the destruction of everything in the state.
+   * @default false
+   */
+  readonly destroy?: boolean;
+}
+
+/** A saved plan and what it would do. */
+export interface PlanResult {
+  /** Path of the saved plan, for {@link apply}. */
+  readonly planFile: string;
+  /** Path of its `show -json`. */
+  readonly jsonFile: string;
+  readonly json: PlanJson;
+  /** Whether Terraform reported changes (`-detailed-exitcode` 2): resources or outputs. */
+  readonly changes: boolean;
+  readonly seconds: number;
+}
+
+/** `terraform plan -out`, then `terraform show -json` of the plan, saved beside it and returned. */
+export async function plan(dir: string, props: RunnerProps, options: PlanRunOptions = {}): Promise<PlanResult> {
+  const planFile = options.planFile ?? "tfplan";
+  const planned = await runTerraform(
+    dir,
+    planArgs({ out: planFile, detailedExitCode: true, destroy: options.destroy }),
+    props,
+    [0, 2],
+  );
+  const shown = await runTerraform(dir, showJsonArgs(planFile), props);
+  const jsonFile = `${planFile}.json`;
+  writeFileSync(join(dir, jsonFile), shown.stdout);
+  const json = JSON.parse(shown.stdout) as PlanJson;
+  return {
+    planFile: join(dir, planFile),
+    jsonFile: join(dir, jsonFile),
+    json,
+    changes: planned.code === 2 || plannedChanges(json).length > 0,
+    seconds: planned.seconds + shown.seconds,
+  };
+}
+
+/** `terraform apply` of a plan saved by {@link plan}: exactly what was reviewed, nothing re-planned. */
+export function apply(dir: string, planFile: string, props: RunnerProps): Promise<CommandResult> {
+  return runTerraform(dir, applyArgs(planFile), props);
+}
+
+/** `terraform destroy` of everything in the workspace's state. */
+export function destroy(dir: string, props: RunnerProps): Promise<CommandResult> {
+  return runTerraform(dir, destroyArgs(), props);
+}
+
+/** A synthesized workspace: its name and the folder holding its `cdk.tf.json`. */
+export interface Workspace {
+  readonly name: string;
+  readonly dir: string;
+}
+
+/** The workspaces of a synth into `outdir` (cdktf's layout: `stacks/<workspace>`). */
+export function workspacesIn(outdir: string, names: readonly string[]): Workspace[] {
+  return names.map((name) => ({ name, dir: join(outdir, "stacks", name) }));
+}
+
+/** Options of {@link inEveryWorkspace}. */
+export interface EveryWorkspaceOptions<R> {
+  /** @default defaultPoolSize() */
+  readonly size?: number;
+  /** @default 0 */
+  readonly serialFirst?: number;
+  /** @default - no progress shown */
+  readonly progress?: Progress;
+  /** A few words on a successful step for the progress line (`3 to add`). */
+  readonly note?: (value: R) => string;
+}
+
+/**
+ * Runs one step (`init`, `plan`...) in every workspace, a bounded pool of them at once,
+ * reporting each start and end; returns every outcome in the order given.
+ */
+export function inEveryWorkspace<R>(
+  workspaces: readonly Workspace[],
+  stepName: string,
+  step: (workspace: Workspace) => Promise<R>,
+  options: EveryWorkspaceOptions<R> = {},
+): Promise<Outcome<Workspace, R>[]> {
+  const { progress } = options;
+  return runPool(
+    workspaces,
+    async (workspace) => {
+      progress?.started(workspace.name, stepName);
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
+      try {
+        const value = await step(workspace);
+        progress?.ended(workspace.name, stepName, true, seconds(), options.note?.(value));
+        return value;
+      } catch (error) {
+        progress?.ended(workspace.name, stepName, false, seconds(), firstLine(error));
+        throw error;
+      }
+    },
+    { size: options.size ?? defaultPoolSize(), serialFirst: options.serialFirst },
+  );
+}
+
+/**
+ * `terraform init` of every workspace: the first alone, which fills the shared plugin
+ * cache, then the rest in parallel (parallel inits into an empty cache fail).
+ */
+export function initEvery(
+  workspaces: readonly Workspace[],
+  props: RunnerProps,
+  options: InitOptions & Omit<EveryWorkspaceOptions<CommandResult>, "serialFirst"> = {},
+): Promise<Outcome<Workspace, CommandResult>[]> {
+  return inEveryWorkspace(workspaces, "init", (w) => init(w.dir, props, options), { ...options, serialFirst: 1 });
+}
+
+/** One line on why a step failed: Terraform's first `Error:` line, else the message's first line. */
+export function firstLine(error: unknown): string {
+  if (error instanceof TerraformError) {
+    const output = `${error.result.stderr}\n${error.result.stdout}`
+      .split("\n")
+      .map((l) => l.replace(/^│\s*/, "").trim());
+    return output.find((l) => l.startsWith("Error:")) ?? `exited ${error.result.code}`;
+  }
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
+}
