@@ -1,16 +1,19 @@
 import { UsageError } from "./args.js";
+import { sandboxCommand } from "./sandbox.js";
 import { synthCommand } from "./synth.js";
 import { validateCommand } from "./validate.js";
 
 const COMMANDS: Record<string, (args: readonly string[]) => number | Promise<number>> = {
   synth: synthCommand,
   validate: validateCommand,
+  sandbox: sandboxCommand,
 };
 
 const USAGE = `usage: fleetfile <command> [options]
 commands: ${Object.keys(COMMANDS).join(", ")}
   validate --inventory FILE [--format github]
-  synth    --inventory FILE --out DIR`;
+  synth    --inventory FILE --out DIR
+  sandbox  --inventory FILE [--jobs N] [--keep]`;
 
 /**
  * Runs one command; returns the exit code. Without a command it synthesizes, which is

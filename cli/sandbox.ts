@@ -1,0 +1,84 @@
+import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { loadInventoryFile } from "../inventory/load.js";
+import { type Account, coreAccount, type Organization } from "../inventory/model.js";
+import { synthesize } from "../stacks/synthesize.js";
+import type { OrganizationSeed } from "../terraform/moto.js";
+import { createProgress } from "../terraform/progress.js";
+import { type Workspace, workspacesIn } from "../terraform/runner.js";
+import { renderSandboxTable, runSandbox, sandboxPassed } from "../terraform/sandbox.js";
+import { applyWaves } from "../terraform/waves.js";
+import { UsageError } from "./args.js";
+import { plural, reportProblems } from "./report.js";
+
+/** Core accounts applied first, one at a time, in this order: each may need what the one before made. */
+export const CORE_APPLY_ORDER = ["log-archive", "audit", "network", "management"] as const;
+
+/** The workspaces of a synth into `outdir`, in apply waves: the core accounts in {@link CORE_APPLY_ORDER}, then the rest. */
+export function sandboxWaves(organization: Organization, outdir: string): Workspace[][] {
+  const accounts = organization.accounts.filter((a) => a.id);
+  const types = new Map(accounts.map((a) => [a.workspace, a.type]));
+  const workspaces = workspacesIn(
+    outdir,
+    accounts.map((a) => a.workspace),
+  );
+  return applyWaves(workspaces, (w) => types.get(w.name)!, CORE_APPLY_ORDER);
+}
+
+/** The organization as it stands before fleetfile runs: the management account and every member with an id. */
+export function organizationSeed(organization: Organization): OrganizationSeed {
+  const management = coreAccount(organization, "management");
+  const seed = (a: Account) => ({ id: a.id!, name: a.name, email: a.email });
+  return {
+    management: seed(management),
+    members: organization.accounts.filter((a) => a.id && a !== management).map(seed),
+  };
+}
+
+/**
+ * `sandbox --inventory FILE [--jobs N] [--keep]`: synthesizes into a temporary folder,
+ * applies every workspace to a local moto, plans each again, and prints one row per
+ * workspace. Exit 0 only when every workspace applied and none would change again.
+ */
+export async function sandboxCommand(args: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      inventory: { type: "string", default: "accounts.yaml" },
+      jobs: { type: "string" },
+      keep: { type: "boolean", default: false },
+    },
+  });
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1))
+    throw new UsageError(`--jobs ${values.jobs}: allowed a whole number of at least 1`);
+  const result = loadInventoryFile(values.inventory);
+  if (reportProblems(result) || !result.organization) return 1;
+
+  const outdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-"));
+  const motoLog = createWriteStream(join(outdir, "moto.log"));
+  try {
+    const summary = synthesize(result.organization, outdir);
+    console.log(`${plural(summary.workspaces.length, "workspace")} synthesized into ${outdir}`);
+    const started = performance.now();
+    const rows = await runSandbox({
+      waves: sandboxWaves(result.organization, outdir),
+      organization: organizationSeed(result.organization),
+      size: jobs,
+      progress: createProgress(),
+      motoLog: (line) => motoLog.write(`${line}\n`),
+    });
+    console.log(renderSandboxTable(rows));
+    const passed = sandboxPassed(rows);
+    console.log(
+      `${passed ? "passed" : "FAILED"}: ${plural(rows.length, "workspace")} in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    );
+    return passed ? 0 : 1;
+  } finally {
+    motoLog.end();
+    if (values.keep) console.log(`kept ${outdir} (moto's log: ${join(outdir, "moto.log")})`);
+    else rmSync(outdir, { recursive: true, force: true });
+  }
+}
