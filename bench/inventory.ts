@@ -23,7 +23,13 @@ export function benchAccountId(i: number): string {
  */
 export function benchInventory(props: BenchInventoryProps): Record<string, unknown> {
   const regions = props.regions ?? ["us-east-1", "eu-west-1"];
-  const core = (type: string, n: number) => ({ id: String(100000000000 + n), type, env: "prod", team: "platform", system: type });
+  const core = (type: string, n: number) => ({
+    id: String(100000000000 + n),
+    type,
+    env: "prod",
+    team: "platform",
+    system: type,
+  });
   const accounts: Record<string, unknown> = {
     management: core("management", 1),
     "log-archive": core("log-archive", 2),
