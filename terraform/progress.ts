@@ -71,7 +71,8 @@ export function createProgress(options: ProgressOptions = {}): Progress {
       else stream.write(`start   ${step.padEnd(8)}  ${workspace}\n`);
     },
     ended(workspace, step, ok, seconds, note) {
-      running.splice(running.indexOf(`${step} ${workspace}`), 1);
+      const index = running.indexOf(`${step} ${workspace}`);
+      if (index >= 0) running.splice(index, 1);
       done += 1;
       if (!ok) failed += 1;
       const line = `${renderEndLine(workspace, step, ok, seconds, note)}\n`;
