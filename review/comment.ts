@@ -1,13 +1,16 @@
-import { destroyViolations, type GuardViolation, OVERRIDE_HINT } from "./destroy-guard.js";
+import { destroyViolations, type GuardViolation, OVERRIDE_STEPS } from "./destroy-guard.js";
 import { type Action, type PlanJson, type ResourceChange, resourceChanges } from "./plan-json.js";
 
 /** Marker that lets CI find and update its one comment instead of adding another. */
 export const COMMENT_MARKER = "<!-- fleetfile-plan -->";
 /** GitHub refuses comments over 65,536 characters; stay clear of it. */
 export const MAX_COMMENT_CHARS = 65_000;
-
 /** Smallest change list worth showing: its title and a few lines. */
 const MIN_DETAILS_CHARS = 400;
+/** Most lines of the warning block before the rest are counted. */
+const MAX_WARNING_LINES = 50;
+/** Rows of the table shown unfolded; a longer table is folded. */
+const OPEN_TABLE_ROWS = 30;
 
 /** The plan of one workspace, or why there is none. */
 export interface WorkspacePlan {
@@ -19,10 +22,12 @@ export interface WorkspacePlan {
 
 /** Options of {@link renderComment}. */
 export interface CommentOptions {
-  /** Where the full plans are, for the note on what was cut. */
+  /** Where the full plans are: a URL or words. */
   readonly plansLocation?: string;
   /** Workspaces no longer synthesized (account removed from the inventory). */
   readonly removed?: readonly string[];
+  /** Workspaces whose configuration did not change, and so were not planned. */
+  readonly notAffected?: number;
   /** Whether the run was allowed to destroy protected resources. */
   readonly destroyAllowed?: boolean;
   /** Size limit. @default MAX_COMMENT_CHARS */
@@ -30,9 +35,10 @@ export interface CommentOptions {
 }
 
 /** Resource types a reviewer must look at twice when they are destroyed or replaced. */
-const SENSITIVE = [
+const SENSITIVE: readonly (readonly [RegExp, string])[] = [
   [/^aws_organizations_account$/, "account"],
-  [/^aws_s3_bucket/, "log bucket"],
+  [/^aws_s3_bucket$/, "log bucket"],
+  [/^aws_s3_bucket_/, "log bucket setting"],
   [/^aws_kms_/, "KMS key"],
   [/^aws_cloudtrail/, "trail"],
   [/^aws_config_/, "AWS Config"],
@@ -41,7 +47,8 @@ const SENSITIVE = [
   [/^aws_organizations_policy/, "SCP"],
   [/^aws_ec2_transit_gateway/, "Transit Gateway"],
   [/^aws_ram_/, "RAM share"],
-] as const;
+  [/^tfe_workspace$/, "Terraform Cloud workspace"],
+];
 
 /** Why a resource type is security-sensitive, if it is. */
 export function sensitivity(type: string): string | undefined {
@@ -53,94 +60,134 @@ const SYMBOL: Record<Action, string> = {
   update: "~",
   delete: "-",
   replace: "-/+",
+  forget: "×",
   import: "<=",
   "no-op": " ",
   read: " ",
 };
 
+/** Counted kinds of change, in the order of the table's columns. */
+const COUNTED = ["create", "update", "replace", "delete", "forget", "import"] as const;
+type Counted = (typeof COUNTED)[number];
+const WORDS: Record<Counted, string> = {
+  create: "to add",
+  update: "to change",
+  replace: "to replace",
+  delete: "to destroy",
+  forget: "to forget",
+  import: "to import",
+};
+
 interface Summary {
   readonly workspace: string;
   readonly changes: readonly ResourceChange[];
-  readonly counts: Record<"create" | "update" | "delete" | "replace" | "import", number>;
+  readonly counts: Record<Counted, number>;
   readonly error?: string;
+  readonly added: boolean;
 }
 
 function summarize(plan: WorkspacePlan): Summary {
   const changes = plan.plan ? resourceChanges(plan.plan) : [];
-  const count = (action: Action) => changes.filter((c) => c.action === action).length;
-  return {
-    workspace: plan.workspace,
-    changes,
-    counts: {
-      create: count("create"),
-      update: count("update"),
-      delete: count("delete"),
-      replace: count("replace"),
-      import: count("import"),
-    },
-    error: plan.error,
-  };
+  const counts = Object.fromEntries(COUNTED.map((kind) => [kind, 0])) as Record<Counted, number>;
+  for (const change of changes) {
+    if (change.action !== "import" && change.action in counts) counts[change.action as Counted]++;
+    if (change.importing) counts.import++;
+  }
+  // A workspace whose plan only creates, from an empty state, is new.
+  const added = changes.length > 0 && changes.every((c) => c.action === "create");
+  return { workspace: plan.workspace, changes, counts, error: plan.error, added };
 }
 
-function headline(counts: Summary["counts"]): string {
-  const parts = [
-    [counts.create, "to add"],
-    [counts.update, "to change"],
-    [counts.delete, "to destroy"],
-    [counts.replace, "to replace"],
-    [counts.import, "to import"],
-  ]
-    .filter(([n]) => n !== 0)
-    .map(([n, words]) => `${n} ${words}`);
-  return parts.join(", ");
+function totals(counts: Record<Counted, number>): string {
+  return COUNTED.filter((kind) => counts[kind] > 0)
+    .map((kind) => `${counts[kind]} ${WORDS[kind]}`)
+    .join(", ");
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/** Terraform orders addresses by bytes, not by locale. */
+function byBytes(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function warningBlock(summaries: readonly Summary[], violations: readonly GuardViolation[], allowed: boolean): string {
   const risky = summaries.flatMap((s) =>
-    s.changes.filter((c) => c.action === "delete" || c.action === "replace").map((c) => ({ ...s, change: c })),
+    s.changes
+      .filter((c) => c.action === "delete" || c.action === "replace")
+      .map((change) => ({ workspace: s.workspace, change })),
   );
   if (risky.length === 0) return "";
-  const sensitive = risky.filter((r) => sensitivity(r.change.type));
-  const lines = [
-    "> [!CAUTION]",
-    `> **${risky.length} resource${risky.length === 1 ? "" : "s"} would be destroyed or replaced**` +
-      (sensitive.length ? `, ${sensitive.length} of them security-sensitive:` : ":"),
-  ];
-  const ordered = [...sensitive, ...risky.filter((r) => !sensitivity(r.change.type))];
-  const shown = ordered.slice(0, 50);
-  for (const r of shown) {
-    const tag = sensitivity(r.change.type);
-    lines.push(`> - \`${r.workspace}\`: **${r.change.action}** \`${r.change.address}\`${tag ? ` (${tag})` : ""}`);
-  }
-  if (ordered.length > shown.length) lines.push(`> - … and ${ordered.length - shown.length} more`);
+  const lines = ["> [!CAUTION]"];
+  const item = (workspace: string, change: ResourceChange) => {
+    const tag = sensitivity(change.type);
+    return `> - \`${workspace}\`: **${change.action}** \`${change.address}\`${tag ? ` (${tag})` : ""}`;
+  };
+  const guarded = new Set(violations.map((v) => `${v.workspace} ${v.address}`));
   if (violations.length > 0) {
-    lines.push(">");
     lines.push(
       allowed
-        ? `> The destroy guard was overridden for ${violations.length} protected resource(s) (accounts, log buckets, the log key, trails).`
-        : `> **The destroy guard stopped this plan**: ${violations.length} protected resource(s) (accounts, log buckets, the log key, trails) would be lost; ${OVERRIDE_HINT}.`,
+        ? `> **The destroy guard was overridden** for ${plural(violations.length, "protected resource")}:`
+        : `> **The destroy guard stops this plan.** It would lose ${plural(violations.length, "protected resource")}:`,
     );
+    for (const v of violations.slice(0, MAX_WARNING_LINES)) lines.push(item(v.workspace, v));
+    if (violations.length > MAX_WARNING_LINES) lines.push(`> - … and ${violations.length - MAX_WARNING_LINES} more`);
+    if (!allowed) lines.push(">", ...OVERRIDE_STEPS.map((step) => `> - ${step}`));
+    lines.push(">");
+  }
+  const rest = risky.filter((r) => !guarded.has(`${r.workspace} ${r.change.address}`));
+  if (rest.length > 0) {
+    const sensitive = rest.filter((r) => sensitivity(r.change.type));
+    lines.push(
+      `> **${plural(rest.length, violations.length ? "other resource" : "resource")} would be destroyed or replaced**` +
+        (sensitive.length ? `, ${sensitive.length} of them security-sensitive:` : ":"),
+    );
+    const ordered = [...sensitive, ...rest.filter((r) => !sensitivity(r.change.type))];
+    const room = Math.max(5, MAX_WARNING_LINES - Math.min(violations.length, MAX_WARNING_LINES));
+    for (const r of ordered.slice(0, room)) lines.push(item(r.workspace, r.change));
+    if (ordered.length > room) lines.push(`> - … and ${ordered.length - room} more`);
+  } else {
+    lines.pop();
   }
   return `${lines.join("\n")}\n`;
 }
 
+function tableRow(s: Summary): string {
+  if (s.error) return `| \`${s.workspace}\` ❌ plan failed | – | – | – | – | – | – |`;
+  const cells = COUNTED.map((kind) => (s.counts[kind] ? String(s.counts[kind]) : ""));
+  return `| \`${s.workspace}\`${s.added ? " (new)" : ""} | ${cells.join(" | ")} |`;
+}
+
 function table(summaries: readonly Summary[]): string {
-  const rows = summaries.map((s) =>
-    s.error
-      ? `| \`${s.workspace}\` | ❌ plan failed | | | | |`
-      : `| \`${s.workspace}\` | ${s.counts.create} | ${s.counts.update} | ${s.counts.delete} | ${s.counts.replace} | ${s.counts.import} |`,
-  );
-  return ["| Workspace | Add | Change | Destroy | Replace | Import |", "|---|--:|--:|--:|--:|--:|", ...rows].join("\n");
+  const header = [
+    "| Workspace | Add | Change | Replace | Destroy | Forget | Import |",
+    "|---|--:|--:|--:|--:|--:|--:|",
+  ];
+  const rows = summaries.map(tableRow);
+  const text = [...header, ...rows].join("\n");
+  if (rows.length <= OPEN_TABLE_ROWS) return `${text}\n`;
+  return `<details><summary>${plural(rows.length, "workspace")} to change</summary>\n\n${text}\n\n</details>\n`;
+}
+
+/** The first `Error:` line of a failed plan, without the command that ran. */
+export function errorHeadline(error: string): string {
+  const line = error.split("\n").find((l) => /^\s*(│\s*)?Error:/.test(l));
+  return (line ?? error.split("\n")[0]).replace(/^\s*│?\s*/, "").slice(0, 200);
 }
 
 function details(summary: Summary, budget: number): { text: string; cut: boolean } {
-  const title = summary.error ? "plan failed" : headline(summary.counts);
+  const title = summary.error ? `plan failed: ${escapeHtml(errorHeadline(summary.error))}` : totals(summary.counts);
   const body = summary.error
     ? summary.error.trimEnd().split("\n")
     : [...summary.changes]
-        .sort((a, b) => order(a.action) - order(b.action) || a.address.localeCompare(b.address))
-        .map((c) => `${SYMBOL[c.action].padEnd(3)} ${c.address}`);
-  const open = `<details><summary><code>${summary.workspace}</code>: ${title}</summary>\n\n\`\`\`${summary.error ? "text" : "diff"}\n`;
+        .sort((a, b) => order(a.action) - order(b.action) || byBytes(a.address, b.address))
+        .map(
+          (c) =>
+            `${SYMBOL[c.action].padEnd(3)} ${c.address}${c.importing && c.action !== "import" ? " (imported)" : ""}`,
+        );
+  const open = `<details${summary.error ? " open" : ""}><summary><code>${summary.workspace}</code>: ${title}</summary>\n\n\`\`\`${summary.error ? "text" : "diff"}\n`;
   const close = "```\n</details>\n";
   let text = open;
   let shown = 0;
@@ -154,53 +201,59 @@ function details(summary: Summary, budget: number): { text: string; cut: boolean
   return { text: text + close, cut };
 }
 
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
 function order(action: Action): number {
-  return ["delete", "replace", "update", "create", "import"].indexOf(action);
+  return ["delete", "replace", "forget", "update", "create", "import"].indexOf(action);
 }
 
 /**
  * The pull request comment for a set of plans: totals first, then a warning when
- * anything would be destroyed or replaced (security-sensitive resources named first), a
- * table per changed workspace, and collapsible change lists. Unchanged workspaces are
- * counted, not listed. Never longer than `maxChars`: details are cut per workspace, and
- * the comment says what was cut and where the full plans are.
+ * anything would be destroyed or replaced (what the destroy guard stops named first, then
+ * security-sensitive resources), a table of the changed workspaces, and collapsible change
+ * lists. Unchanged workspaces are counted, not listed. Never longer than `maxChars`:
+ * details are cut per workspace, and the comment says what was cut and where the full
+ * plans are.
  */
 export function renderComment(plans: readonly WorkspacePlan[], options: CommentOptions = {}): string {
   const maxChars = options.maxChars ?? MAX_COMMENT_CHARS;
-  const summaries = [...plans].map(summarize).sort((a, b) => a.workspace.localeCompare(b.workspace));
+  const summaries = [...plans].map(summarize).sort((a, b) => byBytes(a.workspace, b.workspace));
   const failed = summaries.filter((s) => s.error);
   const changed = summaries.filter((s) => !s.error && s.changes.length > 0);
   const unchanged = summaries.length - failed.length - changed.length;
   const violations = destroyViolations(summaries);
   const shown = [...failed, ...changed];
+  const where = options.plansLocation?.startsWith("http")
+    ? `[the plans artifact](${options.plansLocation})`
+    : (options.plansLocation ?? "the plans artifact of this workflow run");
 
+  const sum = Object.fromEntries(COUNTED.map((k) => [k, changed.reduce((n, s) => n + s.counts[k], 0)])) as Record<
+    Counted,
+    number
+  >;
   const title =
-    `## fleetfile plan: ${changed.length} workspace${changed.length === 1 ? "" : "s"} to change, ` +
-    `${unchanged} unchanged, ${failed.length} failed`;
+    changed.length > 0
+      ? `## fleetfile plan: ${totals(sum)} in ${plural(changed.length, "workspace")}`
+      : `## fleetfile plan: no changes`;
+  const failures = failed.length ? ` · ❌ ${failed.length} failed` : "";
   const removed = options.removed?.length
-    ? `\n**No longer in the inventory:** ${options.removed.map((w) => `\`${w}\``).join(", ")}. ` +
-      "Their resources stay where they are; nothing is destroyed by dropping a workspace.\n"
+    ? `**No longer in the inventory:** ${options.removed.map((w) => `\`${w}\``).join(", ")}. ` +
+      "fleetfile stops managing their workspaces; nothing in them is destroyed.\n"
     : "";
-  const head = [
-    COMMENT_MARKER,
-    title,
-    "",
-    warningBlock(summaries, violations, options.destroyAllowed ?? false),
-    removed,
-  ]
-    .filter((part, i) => i < 3 || part !== "")
-    .join("\n");
-  const where = options.plansLocation ?? "the plans artifact of this workflow run";
-  const footer = `\n${unchanged} workspace${unchanged === 1 ? "" : "s"} unchanged. Full plans: ${where}.\n`;
+  const quiet = [
+    unchanged ? `${plural(unchanged, "workspace")} planned with no changes` : "",
+    options.notAffected ? `${plural(options.notAffected, "workspace")} not affected, not planned` : "",
+  ].filter(Boolean);
+  const footer = `\n${quiet.length ? `${quiet.join("; ")}. ` : ""}Full plans: ${where}.\n`;
 
-  if (shown.length === 0) return `${head}\nNothing to change.\n${footer}`;
-  const fullTable = `${table(shown)}\n`;
-  const tableText =
-    head.length + fullTable.length + footer.length < maxChars * 0.6
-      ? fullTable
-      : `${table(shown.slice(0, Math.max(1, Math.floor((maxChars * 0.5) / 80))))}\n| … | ${shown.length} workspaces in all; see the full plans | | | | |\n`;
+  const warning = warningBlock(summaries, violations, options.destroyAllowed ?? false);
+  const head = [COMMENT_MARKER, `${title}${failures}`, "", warning, removed].filter((p, i) => i < 3 || p).join("\n");
+  if (shown.length === 0) return `${head}\n${footer.trimStart()}`;
 
-  let remaining = maxChars - head.length - tableText.length - footer.length - 200;
+  const tableText = table(shown);
+  let remaining = maxChars - head.length - tableText.length - footer.length - 400;
   const blocks: string[] = [];
   let cutWorkspaces = 0;
   let omitted = 0;
@@ -217,8 +270,8 @@ export function renderComment(plans: readonly WorkspacePlan[], options: CommentO
   }
   const cutNote =
     cutWorkspaces + omitted > 0
-      ? `\n> [!NOTE]\n> To stay within GitHub's comment size, ${cutWorkspaces} change list(s) were shortened` +
-        `${omitted ? ` and ${omitted} workspace(s) left out` : ""}. Full plans: ${where}.\n`
+      ? `> [!NOTE]\n> To stay within GitHub's comment size, ${cutWorkspaces} change list(s) were shortened` +
+        `${omitted ? ` and ${omitted} left out` : ""}. Full plans: ${where}.\n\n`
       : "";
-  return `${head}\n${tableText}\n${blocks.join("\n")}${cutNote}${footer}`;
+  return `${head}\n${cutNote}${tableText}\n${blocks.join("\n")}${footer}`;
 }

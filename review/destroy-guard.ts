@@ -1,7 +1,13 @@
 import type { ResourceChange } from "./plan-json.js";
 
-/** Resource types whose loss cannot be undone: accounts, log buckets, the log key, trails. */
-export const PROTECTED_TYPES = new Set(["aws_organizations_account", "aws_s3_bucket", "aws_kms_key", "aws_cloudtrail"]);
+/** Resource types whose loss cannot be undone: accounts, log buckets, the log key, trails, Terraform Cloud workspaces (their state). */
+export const PROTECTED_TYPES = new Set([
+  "aws_organizations_account",
+  "aws_s3_bucket",
+  "aws_kms_key",
+  "aws_cloudtrail",
+  "tfe_workspace",
+]);
 
 /** A destroy or replacement of a protected resource. */
 export interface GuardViolation {
@@ -24,7 +30,11 @@ export function destroyViolations(
   );
 }
 
-/** How to go on deliberately, printed by the plan command and the comment. */
-export const OVERRIDE_HINT =
-  "to go on deliberately, re-run with --allow-destroy (in CI: add the label allow-destroy to the pull request); " +
-  "to retire an account, see docs/access.md#retiring-an-account";
+/** How to go on deliberately, shown by the comment. */
+export const OVERRIDE_STEPS = [
+  "to go on deliberately, add the label `allow-destroy` to the pull request (locally: `npm run plan -- --allow-destroy`);",
+  "to retire an account, follow docs/access.md (Retiring an account).",
+] as const;
+
+/** The same, on one line, for the plan command's output. */
+export const OVERRIDE_HINT = OVERRIDE_STEPS.join(" ").replace(/`/g, "");

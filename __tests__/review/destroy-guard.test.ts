@@ -15,12 +15,13 @@ function guard(workspace: string, ...changes: ResourceChangeJson[]) {
 }
 
 describe("destroyViolations", () => {
-  it("protects accounts, buckets, keys and trails", () => {
+  it("protects accounts, buckets, keys, trails and Terraform Cloud workspaces", () => {
     expect([...PROTECTED_TYPES].sort()).toEqual([
       "aws_cloudtrail",
       "aws_kms_key",
       "aws_organizations_account",
       "aws_s3_bucket",
+      "tfe_workspace",
     ]);
   });
 
@@ -66,6 +67,25 @@ describe("destroyViolations", () => {
 
   it("trips on a deleted log bucket", () => {
     expect(guard("acme-log-archive", change("aws_s3_bucket.log-archive_trail-bucket", ["delete"]))).toHaveLength(1);
+  });
+
+  it("trips on a deleted Terraform Cloud workspace: its state goes with it", () => {
+    expect(
+      guard(
+        "acme-tfc-bootstrap",
+        change("tfe_workspace.dev-data-lake_AC0CBC7F", ["delete"], {
+          action_reason: "delete_because_no_resource_config",
+        }),
+        change("tfe_variable.dev-data-lake_tfc-aws-run-role-arn_57D894D9", ["delete"]),
+      ),
+    ).toEqual([
+      {
+        workspace: "acme-tfc-bootstrap",
+        address: "tfe_workspace.dev-data-lake_AC0CBC7F",
+        type: "tfe_workspace",
+        action: "delete",
+      },
+    ]);
   });
 
   it("lets updates of protected resources through", () => {

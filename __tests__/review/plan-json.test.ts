@@ -24,6 +24,7 @@ describe("actionOf", () => {
     [["delete"], "delete"],
     [["delete", "create"], "replace"],
     [["create", "delete"], "replace"],
+    [["forget"], "forget"],
     [["read"], "read"],
     [["no-op"], "no-op"],
   ])("reads %j as %s", (actions, action) => {
@@ -32,6 +33,10 @@ describe("actionOf", () => {
 
   it("reads an import without changes as an import", () => {
     expect(actionOf(change("aws_iam_role.access_developer", ["no-op"], { importing: { id: "x" } }))).toBe("import");
+  });
+
+  it("reads an import that also updates as an update", () => {
+    expect(actionOf(change("aws_iam_role.access_developer", ["update"], { importing: { id: "x" } }))).toBe("update");
   });
 });
 
@@ -47,8 +52,24 @@ describe("resourceChanges", () => {
       ],
     });
     expect(changes).toEqual([
-      { address: "aws_iam_role.access_operator", type: "aws_iam_role", action: "update" },
-      { address: "aws_iam_role.access_developer", type: "aws_iam_role", action: "replace" },
+      { address: "aws_iam_role.access_operator", type: "aws_iam_role", action: "update", importing: false },
+      { address: "aws_iam_role.access_developer", type: "aws_iam_role", action: "replace", importing: false },
+    ]);
+  });
+
+  it("says which changes import the resource, whatever else they do", () => {
+    const changes = resourceChanges({
+      format_version: "1.2",
+      resource_changes: [
+        change("aws_organizations_account.accounts", ["update"], { importing: { id: "101010101010" } }),
+        change("aws_kms_key.log-archive_key", ["no-op"], { importing: { id: "k-1" } }),
+        change("aws_iam_role.access_operator", ["update"]),
+      ],
+    });
+    expect(changes.map((c) => [c.address, c.action, c.importing])).toEqual([
+      ["aws_organizations_account.accounts", "update", true],
+      ["aws_kms_key.log-archive_key", "import", true],
+      ["aws_iam_role.access_operator", "update", false],
     ]);
   });
 
@@ -56,14 +77,15 @@ describe("resourceChanges", () => {
     expect(resourceChanges({ format_version: "1.2" })).toEqual([]);
   });
 
-  // Bug (review/plan-json.ts, actionOf): Terraform ≥ 1.7 plans ["forget"] for a resource
-  // that a `removed` block takes out of the state without destroying it; actionOf reads it
-  // as "no-op", so resourceChanges drops it and the comment calls the workspace unchanged.
-  it.fails("keeps a resource that leaves the state without being destroyed (forget)", () => {
+  // Terraform ≥ 1.7 plans ["forget"] for a resource that a `removed` block takes out of the
+  // state without destroying it.
+  it("keeps a resource that leaves the state without being destroyed (forget)", () => {
     const changes = resourceChanges({
       format_version: "1.2",
       resource_changes: [change("aws_iam_role.access_operator", ["forget"])],
     });
-    expect(changes).toHaveLength(1);
+    expect(changes).toEqual([
+      { address: "aws_iam_role.access_operator", type: "aws_iam_role", action: "forget", importing: false },
+    ]);
   });
 });
