@@ -126,7 +126,7 @@ export class LogArchive extends Construct {
       bucketName: names.trailBucket,
       kmsKeyArn: this.key.arn,
       objectLock: { mode: props.lockMode, days: props.retentionDays },
-      accessLogBucket: names.accessLogBucket,
+      accessLogBucket: this.accessLogBucket,
       statements: [
         {
           Sid: "CloudTrailAclCheck",
@@ -150,7 +150,7 @@ export class LogArchive extends Construct {
     this.configBucket = new SecureBucket(this, "config-bucket", {
       ...common,
       bucketName: names.configBucket,
-      accessLogBucket: names.accessLogBucket,
+      accessLogBucket: this.accessLogBucket,
       statements: [
         {
           Sid: "ConfigAclCheck",

@@ -33,10 +33,11 @@ export interface SecureBucketProps {
    */
   readonly objectLock?: ObjectLockProps;
   /**
-   * Bucket that receives this bucket's server access logs.
+   * Bucket that receives this bucket's server access logs; logging starts once its policy
+   * lets S3 deliver.
    * @default - no access logging
    */
-  readonly accessLogBucket?: string;
+  readonly accessLogBucket?: SecureBucket;
   /** Role that Terraform runs as: the only principal that may change the bucket's settings. */
   readonly managerRoleArn: string;
   /** Statements added to the bucket policy beside the TLS-only and deny-delete ones. */
@@ -132,12 +133,15 @@ export class SecureBucket extends Construct {
       );
     }
     if (props.accessLogBucket) {
-      new S3BucketLoggingA(this, "access-logging", {
-        provider,
-        bucket,
-        targetBucket: props.accessLogBucket,
-        targetPrefix: `${props.bucketName}/`,
-      });
+      settings.push(
+        new S3BucketLoggingA(this, "access-logging", {
+          provider,
+          bucket,
+          targetBucket: props.accessLogBucket.bucketName,
+          targetPrefix: `${props.bucketName}/`,
+          dependsOn: [props.accessLogBucket.policy],
+        }),
+      );
     }
     const coldAfterDays = props.coldAfterDays ?? 90;
     settings.push(

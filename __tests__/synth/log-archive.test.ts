@@ -184,7 +184,9 @@ describe.each(SOURCES)("log archive of $title", ({ source, lock }) => {
     it("logs its accesses to the access-log bucket and moves objects to colder storage", () => {
       const archive = archiveOf(synth());
       const logging = settingOf(archive.workspace, "aws_s3_bucket_logging", archive.trail);
-      expect(logging?.target_bucket).toBe(archive.accessLogs.bucketName);
+      // A reference, not the name as text, so that Terraform creates the target bucket first.
+      expect(logging?.target_bucket).toBe(`\${aws_s3_bucket.${archive.accessLogs.name}.bucket}`);
+      expect(logging?.depends_on).toContain(`aws_s3_bucket_policy.${archive.accessLogs.name}_policy`);
       const lifecycle = settingOf(archive.workspace, "aws_s3_bucket_lifecycle_configuration", archive.trail);
       const rules = lifecycle?.rule as Block[];
       expect(rules.some((r) => r.status === "Enabled" && (r.transition as unknown[] | undefined)?.length)).toBe(true);
