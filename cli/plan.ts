@@ -8,7 +8,7 @@ import { writeCliConfig } from "../terraform/cli-config.js";
 import { createProgress } from "../terraform/progress.js";
 import { inEveryWorkspace, initEvery, plan, workspacesIn } from "../terraform/runner.js";
 import { UsageError } from "./args.js";
-import { ERROR_SUFFIX, OVERRIDE_FILE, PLAN_SUFFIX, REMOVED_FILE } from "./comment.js";
+import { ERROR_SUFFIX, NOT_AFFECTED_FILE, OVERRIDE_FILE, PLAN_SUFFIX, REMOVED_FILE } from "./comment.js";
 
 /** Exit code when the destroy guard stops the run. */
 export const GUARD_EXIT_CODE = 3;
@@ -50,6 +50,8 @@ export async function planCommand(args: readonly string[]): Promise<number> {
   rmSync(values.plans, { recursive: true, force: true });
   mkdirSync(values.plans, { recursive: true });
   if (removed.length) writeFileSync(join(values.plans, REMOVED_FILE), `${removed.join("\n")}\n`);
+  // Written even when nothing is planned, so the comment of an earlier push is replaced.
+  writeFileSync(join(values.plans, NOT_AFFECTED_FILE), `${available.length - chosen.length}\n`);
   console.error(
     `planning ${chosen.length} of ${available.length} workspaces${removed.length ? `; ${removed.length} removed` : ""}`,
   );

@@ -93,8 +93,10 @@ function summarize(plan: WorkspacePlan): Summary {
     if (change.action !== "import" && change.action in counts) counts[change.action as Counted]++;
     if (change.importing) counts.import++;
   }
-  // A workspace whose plan only creates, from an empty state, is new.
-  const added = changes.length > 0 && changes.every((c) => c.action === "create");
+  // New: every managed resource of the plan, unchanged ones included, is to be created.
+  const managed = (plan.plan?.resource_changes ?? []).filter((c) => c.mode !== "data");
+  const added =
+    managed.length > 0 && managed.every((c) => c.change.actions.length === 1 && c.change.actions[0] === "create");
   return { workspace: plan.workspace, changes, counts, error: plan.error, added };
 }
 
@@ -134,7 +136,8 @@ function warningBlock(summaries: readonly Summary[], violations: readonly GuardV
     );
     for (const v of violations.slice(0, MAX_WARNING_LINES)) lines.push(item(v.workspace, v));
     if (violations.length > MAX_WARNING_LINES) lines.push(`> - … and ${violations.length - MAX_WARNING_LINES} more`);
-    if (!allowed) lines.push(">", ...OVERRIDE_STEPS.map((step) => `> - ${step}`));
+    // A paragraph of its own ends the list above, so the steps do not read as more losses.
+    if (!allowed) lines.push(">", "> What to do:", ">", ...OVERRIDE_STEPS.map((step) => `> - ${step}`));
     lines.push(">");
   }
   const rest = risky.filter((r) => !guarded.has(`${r.workspace} ${r.change.address}`));
@@ -160,15 +163,27 @@ function tableRow(s: Summary): string {
   return `| \`${s.workspace}\`${s.added ? " (new)" : ""} | ${cells.join(" | ")} |`;
 }
 
-function table(summaries: readonly Summary[]): string {
+function table(summaries: readonly Summary[], budget: number): string {
   const header = [
     "| Workspace | Add | Change | Replace | Destroy | Forget | Import |",
     "|---|--:|--:|--:|--:|--:|--:|",
   ];
-  const rows = summaries.map(tableRow);
+  const rows: string[] = [];
+  let size = header.join("\n").length + 200;
+  for (const summary of summaries) {
+    const row = tableRow(summary);
+    if (size + row.length + 1 > budget) {
+      rows.push(`| … ${summaries.length - rows.length} more; see the full plans | | | | | | |`);
+      break;
+    }
+    rows.push(row);
+    size += row.length + 1;
+  }
   const text = [...header, ...rows].join("\n");
   if (rows.length <= OPEN_TABLE_ROWS) return `${text}\n`;
-  return `<details><summary>${plural(rows.length, "workspace")} to change</summary>\n\n${text}\n\n</details>\n`;
+  const failed = summaries.filter((s) => s.error).length;
+  const what = `${plural(summaries.length - failed, "workspace")} to change${failed ? `, ${failed} failed` : ""}`;
+  return `<details><summary>${what}</summary>\n\n${text}\n\n</details>\n`;
 }
 
 /** The first `Error:` line of a failed plan, without the command that ran. */
@@ -236,11 +251,14 @@ export function renderComment(plans: readonly WorkspacePlan[], options: CommentO
   const title =
     changed.length > 0
       ? `## fleetfile plan: ${totals(sum)} in ${plural(changed.length, "workspace")}`
-      : `## fleetfile plan: no changes`;
+      : failed.length > 0
+        ? "## fleetfile plan:"
+        : "## fleetfile plan: no changes";
   const failures = failed.length ? ` · ❌ ${failed.length} failed` : "";
   const removed = options.removed?.length
     ? `**No longer in the inventory:** ${options.removed.map((w) => `\`${w}\``).join(", ")}. ` +
-      "fleetfile stops managing their workspaces; nothing in them is destroyed.\n"
+      "Their resources are not destroyed: the plans that would lose their account or Terraform Cloud workspace fail " +
+      "until the account is retired deliberately (docs/access.md).\n"
     : "";
   const quiet = [
     unchanged ? `${plural(unchanged, "workspace")} planned with no changes` : "",
@@ -252,7 +270,7 @@ export function renderComment(plans: readonly WorkspacePlan[], options: CommentO
   const head = [COMMENT_MARKER, `${title}${failures}`, "", warning, removed].filter((p, i) => i < 3 || p).join("\n");
   if (shown.length === 0) return `${head}\n${footer.trimStart()}`;
 
-  const tableText = table(shown);
+  const tableText = table(shown, Math.floor((maxChars - head.length - footer.length) * 0.6));
   let remaining = maxChars - head.length - tableText.length - footer.length - 400;
   const blocks: string[] = [];
   let cutWorkspaces = 0;
