@@ -2,52 +2,72 @@ import type { TfeProvider } from "@cdktf/provider-tfe/lib/provider";
 import { Variable } from "@cdktf/provider-tfe/lib/variable";
 import { Workspace } from "@cdktf/provider-tfe/lib/workspace";
 import { Construct } from "constructs";
+import { TerraformIterator } from "./cdktf.js";
 
-/** Props of {@link TfcWorkspace}. */
-export interface TfcWorkspaceProps {
+/** One Terraform Cloud workspace to create. */
+export interface TfcWorkspaceSpec {
   readonly workspaceName: string;
-  readonly organization: string;
-  /** @default - the organization's default project */
-  readonly projectId?: string;
   /** Folder of the workspace's cdk.tf.json in the repository. */
   readonly workingDirectory: string;
   readonly tags: readonly string[];
+}
+
+/** Props of {@link TfcWorkspaces}. */
+export interface TfcWorkspacesProps {
+  /** Workspaces by stable key (the account's key). */
+  readonly workspaces: Readonly<Record<string, TfcWorkspaceSpec>>;
+  readonly organization: string;
+  /** @default - the organization's default project */
+  readonly projectId?: string;
   /** Role that Terraform Cloud's dynamic credentials assume (OIDC). */
   readonly runRoleArn: string;
   readonly provider?: TfeProvider;
 }
 
 /**
- * One Terraform Cloud workspace of an account: applies on its own when a merged change
- * reaches it, with dynamic AWS credentials (no stored keys), never destroyed by a plan.
+ * The Terraform Cloud workspaces of the accounts, as `for_each` resources with
+ * `prevent_destroy`: each applies on its own when a merged change reaches it, with
+ * dynamic AWS credentials, and (as with the accounts themselves) deleting an account from
+ * the inventory fails the plan instead of deleting its workspace and state.
  */
-export class TfcWorkspace extends Construct {
-  readonly workspace: Workspace;
-
-  constructor(scope: Construct, id: string, props: TfcWorkspaceProps) {
+export class TfcWorkspaces extends Construct {
+  constructor(scope: Construct, id: string, props: TfcWorkspacesProps) {
     super(scope, id);
     const provider = props.provider;
-    this.workspace = new Workspace(this, "Resource", {
+    const each = TerraformIterator.fromMap(
+      Object.fromEntries(
+        Object.entries(props.workspaces).map(([key, w]) => [
+          key,
+          { name: w.workspaceName, working_directory: w.workingDirectory, tags: [...w.tags] },
+        ]),
+      ),
+    );
+    const workspaces = new Workspace(this, "Resource", {
       provider,
-      name: props.workspaceName,
+      forEach: each,
+      name: each.getString("name"),
       organization: props.organization,
       projectId: props.projectId,
-      workingDirectory: props.workingDirectory,
-      tagNames: [...props.tags],
+      workingDirectory: each.getString("working_directory"),
+      tagNames: each.getList("tags"),
       autoApply: true,
       allowDestroyPlan: false,
       description: "Managed by fleetfile from accounts.yaml; change it there.",
       lifecycle: { preventDestroy: true },
     });
-    const env = (key: string, value: string) =>
-      new Variable(this, key.toLowerCase().replace(/_/g, "-"), {
+    workspaces.overrideLogicalId("workspaces");
+    const env = (id: string, key: string, value: string) => {
+      const variable = new Variable(this, id, {
         provider,
-        workspaceId: this.workspace.id,
+        forEach: TerraformIterator.fromMap(Object.fromEntries(Object.keys(props.workspaces).map((k) => [k, k]))),
+        workspaceId: `\${tfe_workspace.workspaces[each.key].id}`,
         category: "env",
         key,
         value,
       });
-    env("TFC_AWS_PROVIDER_AUTH", "true");
-    env("TFC_AWS_RUN_ROLE_ARN", props.runRoleArn);
+      variable.overrideLogicalId(id);
+    };
+    env("provider-auth", "TFC_AWS_PROVIDER_AUTH", "true");
+    env("run-role-arn", "TFC_AWS_RUN_ROLE_ARN", props.runRoleArn);
   }
 }

@@ -2,7 +2,7 @@ import { DataTfeProject } from "@cdktf/provider-tfe/lib/data-tfe-project";
 import { TfeProvider } from "@cdktf/provider-tfe/lib/provider";
 import type { Construct } from "constructs";
 import { LocalBackend, TerraformStack } from "../constructs/cdktf.js";
-import { TfcWorkspace } from "../constructs/tfc-workspace.js";
+import { TfcWorkspaces } from "../constructs/tfc-workspace.js";
 import { coreAccount, type Organization } from "../inventory/model.js";
 
 /** Name of the bootstrap workspace of organization `org`. */
@@ -31,17 +31,23 @@ export class BootstrapStack extends TerraformStack {
     const project = cloud.project
       ? new DataTfeProject(this, "project", { provider, name: cloud.project, organization: cloud.organization })
       : undefined;
-    for (const account of organization.accounts) {
-      if (!account.id) continue;
-      new TfcWorkspace(this, account.key, {
-        provider,
-        workspaceName: account.workspace,
-        organization: cloud.organization,
-        projectId: project?.id,
-        workingDirectory: `cdktf.out/stacks/${account.workspace}`,
-        tags: ["fleetfile", `team-${account.team}`, `env-${account.env}`, `type-${account.type}`],
-        runRoleArn: runRoleArn(organization),
-      });
-    }
+    new TfcWorkspaces(this, "workspaces", {
+      provider,
+      organization: cloud.organization,
+      projectId: project?.id,
+      runRoleArn: runRoleArn(organization),
+      workspaces: Object.fromEntries(
+        organization.accounts
+          .filter((a) => a.id)
+          .map((a) => [
+            a.key,
+            {
+              workspaceName: a.workspace,
+              workingDirectory: `cdktf.out/stacks/${a.workspace}`,
+              tags: ["fleetfile", `team-${a.team}`, `env-${a.env}`, `type-${a.type}`],
+            },
+          ]),
+      ),
+    });
   }
 }
