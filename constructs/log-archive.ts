@@ -10,6 +10,8 @@ export interface LogArchiveNames {
   readonly trailBucket: string;
   readonly configBucket: string;
   readonly accessLogBucket: string;
+  /** Bucket of every VPC's flow logs. */
+  readonly flowLogBucket: string;
   /** ARN of the alias of the CloudTrail KMS key, which member accounts resolve with DescribeKey. */
   readonly keyAliasArn: string;
   readonly keyAlias: string;
@@ -22,6 +24,7 @@ export function logArchiveNames(prefix: string, accountId: string, region: strin
     trailBucket: `${prefix}-cloudtrail-${accountId}`,
     configBucket: `${prefix}-config-${accountId}`,
     accessLogBucket: `${prefix}-access-logs-${accountId}`,
+    flowLogBucket: `${prefix}-flow-logs-${accountId}`,
     keyAlias,
     keyAliasArn: `arn:aws:kms:${region}:${accountId}:${keyAlias}`,
   };
@@ -46,7 +49,8 @@ export interface LogArchiveProps {
 /**
  * The organization's immutable CloudTrail archive: a rotating KMS key, the Object Lock
  * CloudTrail bucket, and (because neither AWS Config nor S3 access logs can deliver to an
- * Object Lock bucket) a Config bucket and an access-log bucket.
+ * Object Lock bucket) a Config bucket and an access-log bucket; and a bucket for the flow
+ * logs of every VPC.
  *
  * Writers are admitted by organization (aws:SourceOrgID, aws:PrincipalOrgID), never by a
  * list of accounts, so a new account changes nothing here.
@@ -56,6 +60,7 @@ export class LogArchive extends Construct {
   readonly trailBucket: SecureBucket;
   readonly configBucket: SecureBucket;
   readonly accessLogBucket: SecureBucket;
+  readonly flowLogBucket: SecureBucket;
 
   constructor(scope: Construct, id: string, props: LogArchiveProps) {
     super(scope, id);
@@ -178,6 +183,30 @@ export class LogArchive extends Construct {
             StringEquals: { "aws:PrincipalOrgID": org },
             ArnLike: { "aws:PrincipalArn": `arn:aws:iam::*:role/${props.configRoleName}` },
           },
+        },
+      ],
+    });
+    const flowArn = `arn:aws:s3:::${names.flowLogBucket}`;
+    this.flowLogBucket = new SecureBucket(this, "flow-log-bucket", {
+      ...common,
+      bucketName: names.flowLogBucket,
+      accessLogBucket: this.accessLogBucket,
+      statements: [
+        {
+          Sid: "LogDeliveryAclCheck",
+          Effect: "Allow",
+          Principal: { Service: "delivery.logs.amazonaws.com" },
+          Action: ["s3:GetBucketAcl", "s3:ListBucket"],
+          Resource: flowArn,
+          Condition: { StringEquals: { "aws:SourceOrgID": org } },
+        },
+        {
+          Sid: "OrganizationFlowLogsWrite",
+          Effect: "Allow",
+          Principal: { Service: "delivery.logs.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: `${flowArn}/AWSLogs/*`,
+          Condition: { StringEquals: { "aws:SourceOrgID": org, "s3:x-amz-acl": "bucket-owner-full-control" } },
         },
       ],
     });

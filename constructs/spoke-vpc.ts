@@ -1,6 +1,7 @@
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { DataAwsEc2TransitGateway } from "@cdktf/provider-aws/lib/data-aws-ec2-transit-gateway";
 import { Ec2TransitGatewayVpcAttachment } from "@cdktf/provider-aws/lib/ec2-transit-gateway-vpc-attachment";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
@@ -23,11 +24,13 @@ export interface SpokeVpcProps {
   readonly hubAccountId: string;
   /** ASN of the environment's gateway, by which it is found. */
   readonly gatewayAsn: number;
+  /** ARN of the bucket that receives the VPC's flow logs (CIS 3.7). */
+  readonly flowLogBucketArn: string;
   readonly provider?: AwsProvider;
 }
 
 /**
- * A VPC with private subnets over several availability zones, attached to its
+ * A VPC with flow logs to the log archive and private subnets over several availability zones, attached to its
  * environment's Transit Gateway. The gateway is looked up through the RAM share (owner and
  * ASN), never read from the hub's state, and private address space is routed to it, so a
  * new VPC elsewhere changes nothing here.
@@ -44,6 +47,14 @@ export class SpokeVpc extends Construct {
       enableDnsHostnames: true,
       enableDnsSupport: true,
       tags: { Name: props.vpcName },
+    });
+    new FlowLog(this, "flow-logs", {
+      provider,
+      vpcId: this.vpc.id,
+      trafficType: "ALL",
+      logDestinationType: "s3",
+      logDestination: props.flowLogBucketArn,
+      maxAggregationInterval: 600,
     });
     const zones = new DataAwsAvailabilityZones(this, "zones", { provider, state: "available" });
     const routes = new RouteTable(this, "private-routes", {

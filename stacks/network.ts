@@ -2,6 +2,7 @@ import { SpokeVpc } from "../constructs/spoke-vpc.js";
 import { environmentAsn, TransitHub } from "../constructs/transit-hub.js";
 import { parseCidr, splitCidr } from "../inventory/cidr.js";
 import type { AccountStack } from "./account-stack.js";
+import { baselineNames } from "./baseline.js";
 import { organization } from "./organization-data.js";
 
 /** Regions that hold at least one VPC: where the hub needs gateways. */
@@ -41,5 +42,6 @@ export function addSpokeVpc(stack: AccountStack): void {
     subnetCidrs: splitCidr(cidr, account.vpc.azs),
     hubAccountId: hub.id,
     gatewayAsn: environmentAsn(network.asn, org.inventory.organization.environments.indexOf(account.env)),
+    flowLogBucketArn: `arn:aws:s3:::${baselineNames(stack).logArchive.flowLogBucket}`,
   });
 }

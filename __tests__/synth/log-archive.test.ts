@@ -32,6 +32,7 @@ function archiveOf(synth: Synthesized) {
     trail: bucket(`${prefix}-cloudtrail-${id}`),
     config: bucket(`${prefix}-config-${id}`),
     accessLogs: bucket(`${prefix}-access-logs-${id}`),
+    flowLogs: bucket(`${prefix}-flow-logs-${id}`),
     executionRoleArn: `arn:aws:iam::${id}:role/${synth.organization.inventory.organization.executionRoleName}`,
   };
 }
@@ -193,7 +194,7 @@ describe.each(SOURCES)("log archive of $title", ({ source, lock }) => {
     });
   });
 
-  describe.each(["trail", "config", "accessLogs"] as const)("%s bucket", (which) => {
+  describe.each(["trail", "config", "accessLogs", "flowLogs"] as const)("%s bucket", (which) => {
     it("is versioned, encrypted and kept from destroy", () => {
       const archive = archiveOf(synth());
       const bucket = archive[which];
@@ -290,11 +291,22 @@ describe.each(SOURCES)("log archive of $title", ({ source, lock }) => {
     },
   );
 
-  it("has exactly three buckets, and only the CloudTrail bucket is locked", () => {
+  it("has exactly four buckets, and only the CloudTrail bucket is locked", () => {
     const archive = archiveOf(synth());
-    expect(archive.workspace.resources("aws_s3_bucket")).toHaveLength(3);
+    expect(archive.workspace.resources("aws_s3_bucket")).toHaveLength(4);
     const locks = archive.workspace.resources("aws_s3_bucket_object_lock_configuration");
     expect(locks.map(([, l]) => referencedName(l.bucket, "aws_s3_bucket"))).toEqual([archive.trail.name]);
+  });
+
+  it("admits the flow logs of the organization's VPCs only, through the log delivery service", () => {
+    const archive = archiveOf(synth());
+    const statements = bucketPolicy(archive, archive.flowLogs);
+    const writes = statements.filter((st) => st.Effect === "Allow" && st.Action?.includes("s3:PutObject"));
+    expect(writes).toHaveLength(1);
+    expect(writes[0].Principal).toEqual({ Service: ["delivery.logs.amazonaws.com"] });
+    expect(writes[0].Resource).toEqual([`${archive.flowLogs.arn}/AWSLogs/*`]);
+    expect(writes[0].Condition?.StringEquals["aws:SourceOrgID"]).toEqual([ORGANIZATION_ID]);
+    expect(settingOf(archive.workspace, "aws_s3_bucket_logging", archive.flowLogs)).toBeDefined();
   });
 
   it("keeps every bucket and the key from destroy", () => {

@@ -133,6 +133,21 @@ describe.each([
     }
   });
 
+  it("logs every VPC's traffic to the log archive's flow-log bucket (CIS 3.7)", () => {
+    const s = synth();
+    const archive = s.organization.accounts.find((a) => a.type === "log-archive");
+    const bucket = `arn:aws:s3:::${s.organization.inventory.organization.name}-flow-logs-${archive?.id}`;
+    for (const account of spokes(s)) {
+      const ws = s.of(account.key);
+      const log = ws.single("aws_flow_log");
+      expect(log.vpc_id, ws.name).toBe(ref("aws_vpc", ws.resources("aws_vpc")[0][0], "id"));
+      expect(log.log_destination_type).toBe("s3");
+      expect(log.log_destination).toBe(bucket);
+      expect(log.traffic_type).toBe("ALL");
+      expect(log.provider).toBe(ws.single("aws_vpc").provider);
+    }
+  });
+
   it("looks its environment's gateway up by owner (the hub) and ASN, in its own region", () => {
     const s = synth();
     const { account: hubAccount, ws: hubWs } = hub(s);
