@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { loadInventoryFile } from "../inventory/load.js";
 import type { Organization } from "../inventory/model.js";
@@ -45,6 +45,8 @@ export async function synthesizeAtomically(
 ): Promise<SynthSummary> {
   const target = resolve(outdir);
   const staging = mkdtempSync(join(dirname(target), `.${basename(target)}.next-`));
+  // mkdtemp makes the folder private; the output is an ordinary folder like any other.
+  chmodSync(staging, 0o755);
   let summary: SynthSummary;
   try {
     summary = await write(staging);
