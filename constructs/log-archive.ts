@@ -2,7 +2,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
-import { policyDocument } from "./policy.js";
+import { type PolicyStatement, policyDocument } from "./policy.js";
 import { SecureBucket } from "./secure-bucket.js";
 
 /** Names of the log archive's parts, computable by any account from the archive's account id alone. */
@@ -28,6 +28,38 @@ export function logArchiveNames(prefix: string, accountId: string, region: strin
     keyAlias,
     keyAliasArn: `arn:aws:kms:${region}:${accountId}:${keyAlias}`,
   };
+}
+
+/**
+ * The two statements that let an AWS service deliver logs of the organization's accounts
+ * (and of no one else) into a bucket: check its ACL, then write under `AWSLogs/`.
+ */
+export function organizationDelivery(
+  name: string,
+  service: string,
+  bucketName: string,
+  organizationId: string,
+  aclActions: readonly string[] = ["s3:GetBucketAcl", "s3:ListBucket"],
+): PolicyStatement[] {
+  const arn = `arn:aws:s3:::${bucketName}`;
+  return [
+    {
+      Sid: `${name}AclCheck`,
+      Effect: "Allow",
+      Principal: { Service: service },
+      Action: [...aclActions],
+      Resource: arn,
+      Condition: { StringEquals: { "aws:SourceOrgID": organizationId } },
+    },
+    {
+      Sid: `${name}Writes`,
+      Effect: "Allow",
+      Principal: { Service: service },
+      Action: "s3:PutObject",
+      Resource: `${arn}/AWSLogs/*`,
+      Condition: { StringEquals: { "aws:SourceOrgID": organizationId, "s3:x-amz-acl": "bucket-owner-full-control" } },
+    },
+  ];
 }
 
 /** Props of {@link LogArchive}. */
@@ -125,31 +157,15 @@ export class LogArchive extends Construct {
         },
       ],
     });
-    const trailArn = `arn:aws:s3:::${names.trailBucket}`;
     this.trailBucket = new SecureBucket(this, "trail-bucket", {
       ...common,
       bucketName: names.trailBucket,
       kmsKeyArn: this.key.arn,
       objectLock: { mode: props.lockMode, days: props.retentionDays },
       accessLogBucket: this.accessLogBucket,
-      statements: [
-        {
-          Sid: "CloudTrailAclCheck",
-          Effect: "Allow",
-          Principal: { Service: "cloudtrail.amazonaws.com" },
-          Action: "s3:GetBucketAcl",
-          Resource: trailArn,
-          Condition: { StringEquals: { "aws:SourceOrgID": org } },
-        },
-        {
-          Sid: "OrganizationTrailsWrite",
-          Effect: "Allow",
-          Principal: { Service: "cloudtrail.amazonaws.com" },
-          Action: "s3:PutObject",
-          Resource: `${trailArn}/AWSLogs/*`,
-          Condition: { StringEquals: { "aws:SourceOrgID": org, "s3:x-amz-acl": "bucket-owner-full-control" } },
-        },
-      ],
+      statements: organizationDelivery("CloudTrail", "cloudtrail.amazonaws.com", names.trailBucket, org, [
+        "s3:GetBucketAcl",
+      ]),
     });
     const configArn = `arn:aws:s3:::${names.configBucket}`;
     this.configBucket = new SecureBucket(this, "config-bucket", {
@@ -157,22 +173,7 @@ export class LogArchive extends Construct {
       bucketName: names.configBucket,
       accessLogBucket: this.accessLogBucket,
       statements: [
-        {
-          Sid: "ConfigAclCheck",
-          Effect: "Allow",
-          Principal: { Service: "config.amazonaws.com" },
-          Action: ["s3:GetBucketAcl", "s3:ListBucket"],
-          Resource: configArn,
-          Condition: { StringEquals: { "aws:SourceOrgID": org } },
-        },
-        {
-          Sid: "ConfigWrites",
-          Effect: "Allow",
-          Principal: { Service: "config.amazonaws.com" },
-          Action: "s3:PutObject",
-          Resource: `${configArn}/AWSLogs/*`,
-          Condition: { StringEquals: { "aws:SourceOrgID": org, "s3:x-amz-acl": "bucket-owner-full-control" } },
-        },
+        ...organizationDelivery("Config", "config.amazonaws.com", names.configBucket, org),
         {
           Sid: "ConfigRolesDeliver",
           Effect: "Allow",
@@ -186,29 +187,11 @@ export class LogArchive extends Construct {
         },
       ],
     });
-    const flowArn = `arn:aws:s3:::${names.flowLogBucket}`;
     this.flowLogBucket = new SecureBucket(this, "flow-log-bucket", {
       ...common,
       bucketName: names.flowLogBucket,
       accessLogBucket: this.accessLogBucket,
-      statements: [
-        {
-          Sid: "LogDeliveryAclCheck",
-          Effect: "Allow",
-          Principal: { Service: "delivery.logs.amazonaws.com" },
-          Action: ["s3:GetBucketAcl", "s3:ListBucket"],
-          Resource: flowArn,
-          Condition: { StringEquals: { "aws:SourceOrgID": org } },
-        },
-        {
-          Sid: "OrganizationFlowLogsWrite",
-          Effect: "Allow",
-          Principal: { Service: "delivery.logs.amazonaws.com" },
-          Action: "s3:PutObject",
-          Resource: `${flowArn}/AWSLogs/*`,
-          Condition: { StringEquals: { "aws:SourceOrgID": org, "s3:x-amz-acl": "bucket-owner-full-control" } },
-        },
-      ],
+      statements: organizationDelivery("FlowLogs", "delivery.logs.amazonaws.com", names.flowLogBucket, org),
     });
   }
 }
