@@ -144,6 +144,177 @@ def organizations_config_delegated_admin() -> tuple[bool, str]:
     return False, "RegisterDelegatedAdministrator accepts config.amazonaws.com"
 
 
+def assumed(service: str, account_id: str) -> Any:
+    """A client of `service` in another account, through its OrganizationAccountAccessRole."""
+    import boto3
+
+    role = f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole"
+    credentials = client("sts").assume_role(RoleArn=role, RoleSessionName="probe")["Credentials"]
+    return boto3.client(
+        service,
+        region_name=REGION,
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+
+
+def organization_with_member() -> tuple[str, str]:
+    """An organization of the default account with one member; returns its ARN and the member's id."""
+    organizations = client("organizations")
+    arn = organizations.create_organization(FeatureSet="ALL")["Organization"]["Arn"]
+    member = organizations.create_account(AccountName="probe", Email="probe@example.com")["CreateAccountStatus"]
+    return arn, member["AccountId"]
+
+
+def ram_associate_resource_share() -> tuple[bool, str]:
+    ram = client("ram")
+    share = ram.create_resource_share(name="probe")["resourceShare"]["resourceShareArn"]
+    gateway = client("ec2").create_transit_gateway()["TransitGateway"]["TransitGatewayArn"]
+    try:
+        ram.associate_resource_share(resourceShareArn=share, principals=["210987654321"], resourceArns=[gateway])
+    except Exception as cause:
+        return True, f"AssociateResourceShare raised {type(cause).__name__}: {cause}"
+    found = {
+        kind: [a["associatedEntity"] for a in ram.get_resource_share_associations(associationType=kind)[
+            "resourceShareAssociations"]]
+        for kind in ("PRINCIPAL", "RESOURCE")
+    }
+    if found != {"PRINCIPAL": ["210987654321"], "RESOURCE": [gateway]}:
+        return True, f"after AssociateResourceShare the share's associations are {found}"
+    ram.disassociate_resource_share(resourceShareArn=share, principals=["210987654321"], resourceArns=[gateway])
+    left = ram.get_resource_share_associations(associationType="PRINCIPAL")["resourceShareAssociations"]
+    if left:
+        return True, f"after DisassociateResourceShare the share keeps principals {left}"
+    return False, "AssociateResourceShare and DisassociateResourceShare change the share's associations"
+
+
+def ram_organization_principal_needs_sharing() -> tuple[bool, str]:
+    arn, _ = organization_with_member()
+    try:
+        client("ram").create_resource_share(name="probe", principals=[arn])
+    except Exception as cause:
+        return False, f"sharing with the organization before enabling it raised {type(cause).__name__}: {cause}"
+    return True, "a share named the organization as principal before sharing with the organization was enabled"
+
+
+def ram_list_resource_share_permissions() -> tuple[bool, str]:
+    gateway = client("ec2").create_transit_gateway()["TransitGateway"]["TransitGatewayArn"]
+    share = client("ram").create_resource_share(name="probe", resourceArns=[gateway])["resourceShare"]
+    try:
+        permissions = client("ram").list_resource_share_permissions(resourceShareArn=share["resourceShareArn"])
+    except Exception as cause:
+        return True, f"ListResourceSharePermissions raised {type(cause).__name__}: {cause}"
+    names = [p["name"] for p in permissions["permissions"]]
+    return names != ["AWSRAMDefaultPermissionTransitGateway"], f"a share of a transit gateway has permissions {names}"
+
+
+def ram_resource_share_tags() -> tuple[bool, str]:
+    ram = client("ram")
+    share = ram.create_resource_share(name="probe", tags=[{"key": "team", "value": "platform"}])["resourceShare"]
+    try:
+        ram.tag_resource(resourceShareArn=share["resourceShareArn"], tags=[{"key": "env", "value": "prod"}])
+    except Exception as cause:
+        return True, f"TagResource raised {type(cause).__name__}: {cause}"
+    tags = ram.get_resource_shares(resourceOwner="SELF")["resourceShares"][0].get("tags")
+    expected = [{"key": "team", "value": "platform"}, {"key": "env", "value": "prod"}]
+    return tags != expected, f"a share created with tag team and tagged env has tags {tags}"
+
+
+def ram_organization_sharing_role() -> tuple[bool, str]:
+    organization_with_member()
+    client("ram").enable_sharing_with_aws_organization()
+    failures = []
+    try:
+        client("iam").get_role(RoleName="AWSServiceRoleForResourceAccessManager")
+    except Exception as cause:
+        failures.append(f"the service-linked role is missing ({type(cause).__name__})")
+    services = client("organizations").list_aws_service_access_for_organization()["EnabledServicePrincipals"]
+    if "ram.amazonaws.com" not in [s["ServicePrincipal"] for s in services]:
+        failures.append("trusted access for ram.amazonaws.com is off")
+    return bool(failures), "; ".join(failures) or "EnableSharingWithAwsOrganization creates the role and trusted access"
+
+
+def tgw_describe_options_filters() -> tuple[bool, str]:
+    ec2 = client("ec2")
+    for asn in (64512, 64513):
+        ec2.create_transit_gateway(Options={"AmazonSideAsn": asn})
+    found = ec2.describe_transit_gateways(Filters=[{"Name": "options.amazon-side-asn", "Values": ["64513"]}])
+    asns = [g["Options"]["AmazonSideAsn"] for g in found["TransitGateways"]]
+    return asns != [64513], f"DescribeTransitGateways filtered on options.amazon-side-asn 64513 found ASNs {asns}"
+
+
+def ram_shared_transit_gateway() -> tuple[bool, str]:
+    organization, member = organization_with_member()
+    client("ram").enable_sharing_with_aws_organization()
+    hub = client("sts").get_caller_identity()["Account"]
+    gateway = client("ec2").create_transit_gateway()["TransitGateway"]
+    client("ram").create_resource_share(
+        name="probe", principals=[organization], resourceArns=[gateway["TransitGatewayArn"]]
+    )
+    ec2 = assumed("ec2", member)
+    found = ec2.describe_transit_gateways(Filters=[{"Name": "owner-id", "Values": [hub]}])["TransitGateways"]
+    if [(g["TransitGatewayId"], g["OwnerId"]) for g in found] != [(gateway["TransitGatewayId"], hub)]:
+        return True, f"a member looking up the hub's shared gateway by owner found {found}"
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24")["Subnet"]["SubnetId"]
+    try:
+        ec2.create_transit_gateway_vpc_attachment(
+            TransitGatewayId=gateway["TransitGatewayId"], VpcId=vpc, SubnetIds=[subnet]
+        )
+        table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+        ec2.create_route(
+            RouteTableId=table, DestinationCidrBlock="10.0.0.0/8", TransitGatewayId=gateway["TransitGatewayId"]
+        )
+    except Exception as cause:
+        return True, f"a member attaching to or routing to the shared gateway raised {type(cause).__name__}: {cause}"
+    routes = ec2.describe_route_tables(RouteTableIds=[table])["RouteTables"][0]["Routes"]
+    targets = [r.get("TransitGatewayId") for r in routes if r["DestinationCidrBlock"] == "10.0.0.0/8"]
+    seen = client("ec2").describe_transit_gateway_attachments()["TransitGatewayAttachments"]
+    owners = [(a["ResourceOwnerId"], a["TransitGatewayOwnerId"]) for a in seen]
+    if targets != [gateway["TransitGatewayId"]] or owners != [(member, hub)]:
+        return True, f"route targets {targets}; the hub sees attachments of (resource, gateway) owners {owners}"
+    return False, "a member finds, attaches to and routes to the shared gateway; the hub sees the attachment"
+
+
+def budget(**extra: Any) -> tuple[Any, str]:
+    """A monthly cost budget named probe; returns the client and the account id."""
+    budgets = client("budgets")
+    account = client("sts").get_caller_identity()["Account"]
+    limit = {"Amount": "10", "Unit": "USD"}
+    budgets.create_budget(
+        AccountId=account,
+        Budget={"BudgetName": "probe", "BudgetLimit": limit, "TimeUnit": "MONTHLY", "BudgetType": "COST"},
+        **extra,
+    )
+    return budgets, account
+
+
+def budgets_describe_subscribers() -> tuple[bool, str]:
+    notification = {"NotificationType": "ACTUAL", "ComparisonOperator": "GREATER_THAN", "Threshold": 80.0}
+    subscribers = [{"SubscriptionType": "SNS", "Address": "arn:aws:sns:us-east-1:123456789012:alerts"}]
+    budgets, account = budget(NotificationsWithSubscribers=[{"Notification": notification, "Subscribers": subscribers}])
+    try:
+        found = budgets.describe_subscribers_for_notification(
+            AccountId=account, BudgetName="probe", Notification=notification
+        )["Subscribers"]
+    except Exception as cause:
+        return True, f"DescribeSubscribersForNotification raised {type(cause).__name__}: {cause}"
+    return found != subscribers, f"the notification's subscribers are {found}"
+
+
+def budgets_tags() -> tuple[bool, str]:
+    budgets, account = budget(ResourceTags=[{"Key": "team", "Value": "platform"}])
+    arn = f"arn:aws:budgets::{account}:budget/probe"
+    try:
+        budgets.tag_resource(ResourceARN=arn, ResourceTags=[{"Key": "env", "Value": "prod"}])
+        tags = budgets.list_tags_for_resource(ResourceARN=arn)["ResourceTags"]
+    except Exception as cause:
+        return True, f"tagging a budget raised {type(cause).__name__}: {cause}"
+    expected = [{"Key": "team", "Value": "platform"}, {"Key": "env", "Value": "prod"}]
+    return tags != expected, f"a budget created with tag team and tagged env has tags {tags}"
+
+
 CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
     "cloudtrail-trail-arn": cloudtrail_trail_arn,
     "cloudtrail-describe-name-filter": cloudtrail_describe_name_filter,
@@ -152,6 +323,15 @@ CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
     "s3-logging-policy-principal": s3_logging_policy_principal,
     "kms-describe-other-account": kms_describe_other_account,
     "organizations-config-delegated-admin": organizations_config_delegated_admin,
+    "ram-associate-resource-share": ram_associate_resource_share,
+    "ram-organization-principal-needs-sharing": ram_organization_principal_needs_sharing,
+    "ram-list-resource-share-permissions": ram_list_resource_share_permissions,
+    "ram-resource-share-tags": ram_resource_share_tags,
+    "ram-organization-sharing-role": ram_organization_sharing_role,
+    "tgw-describe-options-filters": tgw_describe_options_filters,
+    "ram-shared-transit-gateway": ram_shared_transit_gateway,
+    "budgets-describe-subscribers": budgets_describe_subscribers,
+    "budgets-tags": budgets_tags,
 }
 
 

@@ -179,6 +179,457 @@ def patch_organizations_config_delegated_admin() -> None:
     FakeDelegatedAdministrator.SUPPORTED_SERVICES.append("config.amazonaws.com")
 
 
+RAM_SERVICE_PRINCIPAL = "ram.amazonaws.com"
+"""The service principal of AWS RAM, as AWS Organizations' trusted access knows it."""
+
+
+def organization_backend_of(account_id: str) -> Any | None:
+    """moto's Organizations backend that holds the organization `account_id` belongs to, or None."""
+    from moto.organizations.models import organizations_backends
+
+    master, partition = organizations_backends.master_accounts.get(account_id, (account_id, "aws"))
+    backend = organizations_backends[master][partition]
+    return backend if backend.org else None
+
+
+def sharing_with_organization_enabled(organization: Any) -> bool:
+    """Whether RAM may share with `organization` (an Organizations backend): its trusted access for RAM is on."""
+    return any(service["ServicePrincipal"] == RAM_SERVICE_PRINCIPAL for service in organization.services)
+
+
+def find_resource_share(backend: Any, arn: str) -> Any:
+    """The resource share `arn` of a RAM backend; UnknownResourceException, as in AWS, when there is none."""
+    from moto.ram.exceptions import UnknownResourceException
+
+    share = next((s for s in backend.resource_shares if s.arn == arn), None)
+    if share is None:
+        raise UnknownResourceException(f"ResourceShare {arn} could not be found.")
+    return share
+
+
+def patch_ram_associate_resource_share() -> None:
+    """AssociateResourceShare and DisassociateResourceShare add and remove principals and
+    resources of an existing share, as in AWS.
+
+    moto does not implement either (HTTP 404), so `aws_ram_principal_association` and
+    `aws_ram_resource_association` cannot be created or destroyed. moto's own checks of
+    principals and resource ARNs apply; associations are ASSOCIATED at once (moto's
+    GetResourceShareAssociations reports them so), and invitations are not modelled.
+    """
+    from moto.ram import urls
+    from moto.ram.responses import ResourceAccessManagerResponse
+
+    def associations(share: Any, principals: list[str], resources: list[str], status: str) -> list[dict[str, Any]]:
+        entities = [(p, "PRINCIPAL") for p in principals] + [(r, "RESOURCE") for r in resources]
+        return [
+            {
+                "resourceShareArn": share.arn,
+                "resourceShareName": share.name,
+                "associatedEntity": entity,
+                "associationType": kind,
+                "status": status,
+                "external": False,
+            }
+            for entity, kind in entities
+        ]
+
+    def associate_resource_share(self: ResourceAccessManagerResponse) -> str:
+        params = self.request_params
+        share = find_resource_share(self.ram_backend, params.get("resourceShareArn"))
+        principals = [p for p in params.get("principals", []) if p not in share.principals]
+        resources = [r for r in params.get("resourceArns", []) if r not in share.resource_arns]
+        share.add_principals(principals)
+        share.add_resources(resources)
+        return json.dumps(
+            {
+                "resourceShareAssociations": associations(share, principals, resources, "ASSOCIATING"),
+                "clientToken": params.get("clientToken"),
+            }
+        )
+
+    def disassociate_resource_share(self: ResourceAccessManagerResponse) -> str:
+        params = self.request_params
+        share = find_resource_share(self.ram_backend, params.get("resourceShareArn"))
+        principals = [p for p in params.get("principals", []) if p in share.principals]
+        resources = [r for r in params.get("resourceArns", []) if r in share.resource_arns]
+        share.principals = [p for p in share.principals if p not in principals]
+        share.resource_arns = [r for r in share.resource_arns if r not in resources]
+        return json.dumps(
+            {
+                "resourceShareAssociations": associations(share, principals, resources, "DISASSOCIATING"),
+                "clientToken": params.get("clientToken"),
+            }
+        )
+
+    ResourceAccessManagerResponse.associate_resource_share = associate_resource_share
+    ResourceAccessManagerResponse.disassociate_resource_share = disassociate_resource_share
+    urls.url_paths["{0}/associateresourceshare$"] = ResourceAccessManagerResponse.dispatch
+    urls.url_paths["{0}/disassociateresourceshare$"] = ResourceAccessManagerResponse.dispatch
+
+
+def patch_ram_organization_principal_needs_sharing() -> None:
+    """A resource share may name an organization or OU as principal only once sharing with
+    the organization is enabled, as in AWS.
+
+    moto accepts the organization at once; AWS refuses it until the management account has
+    enabled sharing with AWS Organizations (EnableSharingWithAwsOrganization, which turns
+    on Organizations' trusted access for RAM). Without this check the sandbox would accept
+    an apply order (the hub before the management workspace) that fails in AWS.
+    """
+    from moto.core.exceptions import JsonRESTError
+    from moto.ram.models import ResourceShare
+
+    add = ResourceShare.add_principals
+
+    def add_principals(self: ResourceShare, principals: list[str]) -> None:
+        if any(p.startswith(f"arn:{self.partition}:organizations::") for p in principals):
+            organization = organization_backend_of(self.account_id)
+            if organization is None or not sharing_with_organization_enabled(organization):
+                raise JsonRESTError(
+                    "OperationNotPermittedException",
+                    "Sharing with an organization or organizational unit needs sharing with AWS Organizations "
+                    "enabled (EnableSharingWithAwsOrganization in the management account).",
+                )
+        add(self, principals)
+
+    ResourceShare.add_principals = add_principals
+
+
+def patch_ram_list_resource_share_permissions() -> None:
+    """ListResourceSharePermissions lists, for each type of resource in a share, the AWS
+    managed default permission RAM attached for it, as AWS does for shares created without
+    `permissionArns`.
+
+    moto does not implement the call (HTTP 404), which the provider makes on every read of
+    `aws_ram_resource_share`; nor does it know the default permission of Transit Gateways
+    (AWSRAMDefaultPermissionTransitGateway), which is added to its list. A resource ARN's
+    type maps to RAM's as AWS names them: `ec2:...:transit-gateway/...` is `ec2:TransitGateway`.
+    """
+    from datetime import datetime, timezone
+
+    from moto.ram import urls
+    from moto.ram.responses import ResourceAccessManagerResponse
+    from moto.ram.utils import AWS_MANAGED_PERMISSIONS, format_ram_permission
+
+    # Read by every RAM backend moto creates; the date is moto's format, its value immaterial.
+    AWS_MANAGED_PERMISSIONS.append(
+        format_ram_permission(
+            name="AWSRAMDefaultPermissionTransitGateway",
+            resource_type="ec2:TransitGateway",
+            creation_time="2022-06-30 17:04:13.000000",
+        )
+    )
+
+    def resource_type(arn: str) -> str:
+        service, resource = arn.split(":")[2], arn.split(":", 5)[5]
+        kind = resource.split("/")[0].split(":")[0]
+        return f"{service}:{''.join(word.capitalize() for word in kind.split('-'))}"
+
+    def epoch(moment: str) -> float:
+        return datetime.strptime(moment, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc).timestamp()
+
+    def list_resource_share_permissions(self: ResourceAccessManagerResponse) -> str:
+        share = find_resource_share(self.ram_backend, self._get_param("resourceShareArn"))
+        types = {resource_type(arn) for arn in share.resource_arns}
+        permissions = [
+            {
+                "arn": p.arn,
+                "version": p.version,
+                "defaultVersion": p.default_version,
+                "name": p.name,
+                "resourceType": p.resource_type,
+                "status": "ASSOCIATED",
+                "creationTime": epoch(p.creation_time),
+                "lastUpdatedTime": epoch(p.last_updated_time),
+                "isResourceTypeDefault": True,
+                "permissionType": p.permission_type,
+                "featureSet": "STANDARD",
+            }
+            for p in self.ram_backend.managed_permissions
+            if p.is_resource_type_default and p.resource_type in types
+        ]
+        return json.dumps({"permissions": permissions})
+
+    ResourceAccessManagerResponse.list_resource_share_permissions = list_resource_share_permissions
+    urls.url_paths["{0}/listresourcesharepermissions$"] = ResourceAccessManagerResponse.dispatch
+
+
+def patch_ram_resource_share_tags() -> None:
+    """Resource shares keep their tags: CreateResourceShare stores them, GetResourceShares
+    returns them, TagResource and UntagResource change them, as in AWS.
+
+    moto drops the tags (and implements neither tagging call), so every plan of a share
+    under the provider's `default_tags` wants to add them again.
+    """
+    from moto.ram import urls
+    from moto.ram.models import ResourceShare
+    from moto.ram.responses import ResourceAccessManagerResponse
+
+    init, describe = ResourceShare.__init__, ResourceShare.describe
+
+    def __init__(self: ResourceShare, account_id: str, region: str, **kwargs: Any) -> None:
+        init(self, account_id, region, **kwargs)
+        self.tags = {tag["key"]: tag["value"] for tag in kwargs.get("tags") or []}
+
+    def describe_with_tags(self: ResourceShare) -> dict[str, Any]:
+        return {**describe(self), "tags": [{"key": k, "value": v} for k, v in self.tags.items()]}
+
+    def tag_resource(self: ResourceAccessManagerResponse) -> str:
+        share = find_resource_share(self.ram_backend, self._get_param("resourceShareArn"))
+        share.tags.update({tag["key"]: tag["value"] for tag in self._get_param("tags") or []})
+        return "{}"
+
+    def untag_resource(self: ResourceAccessManagerResponse) -> str:
+        share = find_resource_share(self.ram_backend, self._get_param("resourceShareArn"))
+        for key in self._get_param("tagKeys") or []:
+            share.tags.pop(key, None)
+        return "{}"
+
+    ResourceShare.__init__ = __init__
+    ResourceShare.describe = describe_with_tags
+    ResourceAccessManagerResponse.tag_resource = tag_resource
+    ResourceAccessManagerResponse.untag_resource = untag_resource
+    urls.url_paths["{0}/tagresource$"] = ResourceAccessManagerResponse.dispatch
+    urls.url_paths["{0}/untagresource$"] = ResourceAccessManagerResponse.dispatch
+
+
+def patch_ram_organization_sharing_role() -> None:
+    """EnableSharingWithAwsOrganization creates the AWSServiceRoleForResourceAccessManager
+    service-linked role and turns on Organizations' trusted access for RAM, as AWS does.
+
+    moto only answers true; the provider then reads `aws_ram_sharing_with_organization`
+    by that role and that trusted access, and fails with "couldn't find resource".
+    """
+    from moto.iam.models import iam_backends
+    from moto.ram.models import ResourceAccessManagerBackend
+
+    enable = ResourceAccessManagerBackend.enable_sharing_with_aws_organization
+    role_name = "AWSServiceRoleForResourceAccessManager"
+    policy_arn = "arn:aws:iam::aws:policy/aws-service-role/AWSResourceAccessManagerServiceRolePolicy"
+
+    def enable_sharing_with_aws_organization(self: ResourceAccessManagerBackend) -> dict[str, Any]:
+        result = enable(self)
+        iam = iam_backends[self.account_id][self.partition]
+        if not any(role.name == role_name for role in iam.roles.values()):
+            trust = {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": RAM_SERVICE_PRINCIPAL}, "Action": "sts:AssumeRole"}
+                ],
+            }
+            iam.create_role(
+                role_name,
+                json.dumps(trust),
+                f"/aws-service-role/{RAM_SERVICE_PRINCIPAL}/",
+                permissions_boundary=None,
+                description="",
+                tags=[],
+                max_session_duration="3600",
+                linked_service=RAM_SERVICE_PRINCIPAL,
+            )
+            # moto knows AWS managed policies only with MOTO_IAM_LOAD_MANAGED_POLICIES=true.
+            if policy_arn in iam.managed_policies:
+                iam.attach_role_policy(policy_arn, role_name)
+        self.organizations_backend.enable_aws_service_access(ServicePrincipal=RAM_SERVICE_PRINCIPAL)
+        return result
+
+    ResourceAccessManagerBackend.enable_sharing_with_aws_organization = enable_sharing_with_aws_organization
+
+
+def patch_tgw_describe_options_filters() -> None:
+    """DescribeTransitGateways applies the `options.*` filters (`options.amazon-side-asn`...),
+    as AWS does.
+
+    moto ignores them and returns every gateway that passes its other filters, so a lookup
+    of one environment's gateway by owner and ASN finds all of the account's gateways
+    ("multiple EC2 Transit Gateways matched").
+    """
+    from moto.ec2.models.transit_gateway import TransitGatewayBackend
+
+    describe = TransitGatewayBackend.describe_transit_gateways
+
+    def describe_transit_gateways(self: Any, filters: Any, transit_gateway_ids: list[str] | None) -> list[Any]:
+        found = describe(self, filters, transit_gateway_ids)
+        for name, values in (filters or {}).items():
+            if name.startswith("options."):
+                option = "".join(word.capitalize() for word in name.removeprefix("options.").split("-"))
+                found = [g for g in found if str(g.options.get(option)) in values]
+        return found
+
+    TransitGatewayBackend.describe_transit_gateways = describe_transit_gateways
+
+
+def shared_transit_gateways(account_id: str, region: str) -> dict[str, Any]:
+    """Transit Gateways of other accounts in `region` that an active RAM share of theirs
+    names `account_id`, or the organization it belongs to, a principal of; by id."""
+    from moto.ec2.models import ec2_backends
+    from moto.ram.models import ram_backends
+
+    organization = organization_backend_of(account_id)
+    principals = {account_id} | ({organization.org.arn} if organization else set())
+    found = {}
+    for owner, regions in list(ram_backends.items()):
+        if owner == account_id or region not in regions.keys():
+            continue
+        gateways = ec2_backends[owner][region].transit_gateways
+        for share in regions[region].resource_shares:
+            if share.status != "ACTIVE" or not principals & set(share.principals):
+                continue
+            for arn in share.resource_arns:
+                kind, _, gateway_id = arn.split(":", 5)[5].partition("/")
+                # dict.get: this owner's own gateways, never those shared with it.
+                if kind == "transit-gateway" and (gateway := dict.get(gateways, gateway_id)):
+                    found[gateway.id] = gateway
+    return found
+
+
+def patch_ram_shared_transit_gateway() -> None:
+    """A Transit Gateway shared through RAM, with the organization or with an account, is
+    visible and usable in the member accounts of its region, as in AWS.
+
+    moto keeps every account's gateways apart: the spoke's lookup (owner id = the hub
+    account, ASN, state) finds nothing, and CreateTransitGatewayVpcAttachment or CreateRoute
+    with another account's gateway id fails. Now DescribeTransitGateways also returns the
+    gateways shared with the caller (with their real owner id); an attachment or a route
+    may name one (`transit_gateways.get`, which only these use, sees shared gateways, while
+    modifying or deleting one stays the owner's); the attachment is also listed in the
+    owner's account, associated with the gateway's default route table there, and reports
+    the gateway's owner. Shared attachments are accepted at once (the hub's gateways
+    auto-accept; acceptance is not modelled).
+    """
+    from types import SimpleNamespace
+
+    from moto.ec2.models.transit_gateway import TransitGatewayBackend
+    from moto.ec2.models.transit_gateway_attachments import TransitGatewayAttachment
+    from moto.ec2.models.transit_gateway_route_tables import TransitGatewayRouteTableBackend
+
+    class Gateways(dict):  # type: ignore[type-arg]
+        """An account's own gateways; `get` also finds the gateways shared with it."""
+
+        def __init__(self, backend: Any) -> None:
+            super().__init__()
+            self.backend = backend
+
+        def get(self, gateway_id: str, default: Any = None) -> Any:
+            if gateway_id in self:
+                return self[gateway_id]
+            return shared_transit_gateways(self.backend.account_id, self.backend.region_name).get(gateway_id, default)
+
+    init = TransitGatewayBackend.__init__
+    describe = TransitGatewayBackend.describe_transit_gateways
+    associate = TransitGatewayRouteTableBackend.set_route_table_association
+
+    def __init__(self: Any) -> None:
+        init(self)
+        self.transit_gateways = Gateways(self)
+
+    def describe_transit_gateways(self: Any, filters: Any, transit_gateway_ids: list[str] | None) -> list[Any]:
+        # The same describe (with its options filters) over a stand-in holding the shared gateways.
+        shared = SimpleNamespace(transit_gateways=shared_transit_gateways(self.account_id, self.region_name))
+        return describe(self, filters, transit_gateway_ids) + describe(shared, filters, transit_gateway_ids)
+
+    def set_route_table_association(
+        self: Any, transit_gateway_attachment_id: str, transit_gateway_route_table_id: str
+    ) -> None:
+        owner = self
+        if transit_gateway_route_table_id not in self.transit_gateways_route_tables:
+            attachment = self.transit_gateway_attachments[transit_gateway_attachment_id]
+            owner = self.transit_gateways.get(attachment.transit_gateway_id).ec2_backend
+            attachment.gateway_owner_id = owner.account_id
+            owner.transit_gateway_attachments[attachment.id] = attachment
+        associate(owner, transit_gateway_attachment_id, transit_gateway_route_table_id)
+
+    TransitGatewayBackend.__init__ = __init__
+    TransitGatewayBackend.describe_transit_gateways = describe_transit_gateways
+    TransitGatewayRouteTableBackend.set_route_table_association = set_route_table_association
+    TransitGatewayAttachment.transit_gateway_owner_id = property(
+        lambda self: getattr(self, "gateway_owner_id", self.resource_owner_id)
+    )
+
+
+def patch_budgets_describe_subscribers() -> None:
+    """DescribeSubscribersForNotification lists the subscribers of one of a budget's
+    notifications, as AWS does.
+
+    moto does not implement the call (HTTP 500, "has not been implemented"), which the
+    provider makes for every notification on each read of `aws_budgets_budget`. The
+    notification is matched as AWS identifies it: type, comparison, threshold and its type.
+    """
+    from moto.budgets.exceptions import NotFoundException
+    from moto.budgets.responses import BudgetsResponse
+
+    def identity(notification: dict[str, Any]) -> tuple[Any, ...]:
+        return (
+            notification.get("NotificationType"),
+            notification.get("ComparisonOperator"),
+            float(notification.get("Threshold", 0)),
+            notification.get("ThresholdType", "PERCENTAGE"),
+        )
+
+    def describe_subscribers_for_notification(self: BudgetsResponse) -> str:
+        budgets = self.backend.budgets[self._get_param("AccountId")]
+        name = self._get_param("BudgetName")
+        if name not in budgets:
+            raise NotFoundException(f"Unable to get budget: {name} - the budget doesn't exist.")
+        wanted = identity(self._get_param("Notification"))
+        found = next((n for n in budgets[name].notifications if identity(n.details) == wanted), None)
+        if found is None:
+            raise NotFoundException(f"Unable to find notification {wanted} of budget {name}.")
+        return json.dumps({"Subscribers": found.subscribers})
+
+    BudgetsResponse.describe_subscribers_for_notification = describe_subscribers_for_notification
+
+
+def patch_budgets_tags() -> None:
+    """Budgets keep their tags: CreateBudget stores `ResourceTags`, ListTagsForResource
+    returns them, TagResource and UntagResource change them, as in AWS.
+
+    moto implements none of the tagging calls (HTTP 500), which the provider makes on every
+    read of `aws_budgets_budget`. A budget's ARN is `arn:<partition>:budgets::<account>:budget/<name>`.
+    """
+    from moto.budgets.exceptions import NotFoundException
+    from moto.budgets.responses import BudgetsResponse
+
+    create = BudgetsResponse.create_budget
+
+    def budget_of(self: BudgetsResponse, arn: str) -> Any:
+        parts = arn.split(":", 5)
+        account, name = parts[4], parts[5].removeprefix("budget/")
+        budget = self.backend.budgets[account].get(name)
+        if budget is None:
+            raise NotFoundException(f"Unable to find budget {arn}.")
+        if not hasattr(budget, "tags"):
+            budget.tags = {}
+        return budget
+
+    def create_budget(self: BudgetsResponse) -> str:
+        result = create(self)
+        name = self._get_param("Budget")["BudgetName"]
+        arn = f"arn:{self.partition}:budgets::{self._get_param('AccountId')}:budget/{name}"
+        budget_of(self, arn).tags = {t["Key"]: t["Value"] for t in self._get_param("ResourceTags") or []}
+        return result
+
+    def list_tags_for_resource(self: BudgetsResponse) -> str:
+        tags = budget_of(self, self._get_param("ResourceARN")).tags
+        return json.dumps({"ResourceTags": [{"Key": k, "Value": v} for k, v in tags.items()]})
+
+    def tag_resource(self: BudgetsResponse) -> str:
+        budget = budget_of(self, self._get_param("ResourceARN"))
+        budget.tags.update({t["Key"]: t["Value"] for t in self._get_param("ResourceTags") or []})
+        return "{}"
+
+    def untag_resource(self: BudgetsResponse) -> str:
+        budget = budget_of(self, self._get_param("ResourceARN"))
+        for key in self._get_param("ResourceTagKeys") or []:
+            budget.tags.pop(key, None)
+        return "{}"
+
+    BudgetsResponse.create_budget = create_budget
+    BudgetsResponse.list_tags_for_resource = list_tags_for_resource
+    BudgetsResponse.tag_resource = tag_resource
+    BudgetsResponse.untag_resource = untag_resource
+
+
 PATCHES: dict[str, Callable[[], None]] = {
     "cloudtrail-trail-arn": patch_cloudtrail_trail_arn,
     "cloudtrail-describe-name-filter": patch_cloudtrail_describe_name_filter,
@@ -187,6 +638,15 @@ PATCHES: dict[str, Callable[[], None]] = {
     "s3-logging-policy-principal": patch_s3_logging_policy_principal,
     "kms-describe-other-account": patch_kms_describe_other_account,
     "organizations-config-delegated-admin": patch_organizations_config_delegated_admin,
+    "ram-associate-resource-share": patch_ram_associate_resource_share,
+    "ram-organization-principal-needs-sharing": patch_ram_organization_principal_needs_sharing,
+    "ram-list-resource-share-permissions": patch_ram_list_resource_share_permissions,
+    "ram-resource-share-tags": patch_ram_resource_share_tags,
+    "ram-organization-sharing-role": patch_ram_organization_sharing_role,
+    "tgw-describe-options-filters": patch_tgw_describe_options_filters,
+    "ram-shared-transit-gateway": patch_ram_shared_transit_gateway,
+    "budgets-describe-subscribers": patch_budgets_describe_subscribers,
+    "budgets-tags": patch_budgets_tags,
 }
 """Every patch, by the name of the defect it mends (the names `moto_defects.py` reports)."""
 

@@ -19,6 +19,15 @@ const DEFECTS = {
   "s3-logging-policy-principal": 'PutBucketLogging crashing on a target policy with Principal "*"',
   "kms-describe-other-account": "DescribeKey of another account's key or alias ARN",
   "organizations-config-delegated-admin": "RegisterDelegatedAdministrator refusing config.amazonaws.com",
+  "ram-associate-resource-share": "AssociateResourceShare and DisassociateResourceShare not implemented",
+  "ram-organization-principal-needs-sharing": "sharing with the organization accepted before it is enabled",
+  "ram-list-resource-share-permissions": "ListResourceSharePermissions not implemented",
+  "ram-resource-share-tags": "resource share tags dropped, TagResource not implemented",
+  "ram-organization-sharing-role": "EnableSharingWithAwsOrganization making no service-linked role nor trusted access",
+  "tgw-describe-options-filters": "DescribeTransitGateways ignoring options.amazon-side-asn",
+  "ram-shared-transit-gateway": "Transit Gateways shared through RAM invisible and unusable in member accounts",
+  "budgets-describe-subscribers": "DescribeSubscribersForNotification not implemented",
+  "budgets-tags": "budget tags dropped, ListTagsForResource not implemented",
 } as const;
 
 type Report = Record<string, { present: boolean; detail: string }>;
