@@ -23,6 +23,26 @@ export const MOTO_PROVIDER_SETTINGS = {
   max_retries: 2,
 } as const;
 
+/**
+ * Resource types moto does not implement at all, which the sandbox leaves out: the
+ * override gives each such resource `count = 0`, so that Terraform plans none of it. Only
+ * the sandbox does this; the synthesized `cdk.tf.json` keeps them, and production applies them.
+ *
+ * - `aws_chatbot_slack_channel_configuration`: moto 5.2.1 has no AWS Chatbot (HTTP 404).
+ *
+ * Nothing in the synthesized configuration may refer to such a resource: with `count` it
+ * would need an index, and Terraform rejects the reference (the sandbox then fails at plan).
+ */
+export const MOTO_UNSUPPORTED_RESOURCE_TYPES = ["aws_chatbot_slack_channel_configuration"] as const;
+
+/** Resources of a synthesized configuration whose type is among `types`, by type then name. */
+export function resourcesOfTypes(config: unknown, types: readonly string[]): Record<string, string[]> {
+  const resources = (config as { resource?: Record<string, Record<string, unknown>> }).resource ?? {};
+  return Object.fromEntries(
+    types.filter((type) => resources[type] !== undefined).map((type) => [type, Object.keys(resources[type])]),
+  );
+}
+
 /** The provider blocks of a synthesized configuration: their aliases, `undefined` for the default one. */
 export function awsProviderAliases(config: unknown): (string | undefined)[] {
   const aws = (config as { provider?: { aws?: unknown } }).provider?.aws;
@@ -32,8 +52,9 @@ export function awsProviderAliases(config: unknown): (string | undefined)[] {
 
 /**
  * The override that points a synthesized workspace at moto: a local backend in place of
- * its `cloud` or other backend block, and {@link MOTO_PROVIDER_SETTINGS} merged into each
- * aws provider block, matched by alias as Terraform merges them. Everything else, notably
+ * its `cloud` or other backend block, {@link MOTO_PROVIDER_SETTINGS} merged into each
+ * aws provider block, matched by alias as Terraform merges them, and `count = 0` on every
+ * resource of a type in {@link MOTO_UNSUPPORTED_RESOURCE_TYPES}. Everything else, notably
  * `assume_role` into the account's role, stays: moto keeps each account's resources apart
  * by the assumed role's account id. The endpoint itself comes from AWS_ENDPOINT_URL
  * ({@link motoEnv}), which the provider honours for every service.
@@ -43,10 +64,14 @@ export function motoOverride(config: unknown): Record<string, unknown> {
     ...(alias === undefined ? {} : { alias }),
     ...MOTO_PROVIDER_SETTINGS,
   }));
+  const unsupported = Object.entries(resourcesOfTypes(config, MOTO_UNSUPPORTED_RESOURCE_TYPES)).map(
+    ([type, names]) => [type, Object.fromEntries(names.map((name) => [name, { count: 0 }]))] as const,
+  );
   return {
     "//": "Written by fleetfile's sandbox harness (terraform/moto-overrides.ts): points this workspace at moto.",
     terraform: { backend: { local: { path: SANDBOX_STATE_FILE } } },
     ...(providers.length > 0 ? { provider: { aws: providers } } : {}),
+    ...(unsupported.length > 0 ? { resource: Object.fromEntries(unsupported) } : {}),
   };
 }
 

@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import {
   awsProviderAliases,
   MOTO_PROVIDER_SETTINGS,
+  MOTO_UNSUPPORTED_RESOURCE_TYPES,
   motoEnv,
   motoOverride,
+  resourcesOfTypes,
   SANDBOX_STATE_FILE,
 } from "../../terraform/moto-overrides.js";
 
@@ -52,6 +54,33 @@ describe("motoOverride", () => {
 
   it("writes no provider for a configuration without aws providers", () => {
     expect(motoOverride({})).not.toHaveProperty("provider");
+  });
+
+  it("gives every resource of a type moto lacks count = 0, and no other resource anything", () => {
+    const withChatbot = {
+      ...synthesized,
+      resource: {
+        aws_chatbot_slack_channel_configuration: { "slack-security": {}, "slack-payments": {} },
+        aws_sns_topic: { alerts: {} },
+      },
+    };
+    expect(motoOverride(withChatbot).resource).toEqual({
+      aws_chatbot_slack_channel_configuration: { "slack-security": { count: 0 }, "slack-payments": { count: 0 } },
+    });
+  });
+
+  it("writes no resource block when no resource's type is missing from moto", () => {
+    expect(motoOverride({ ...synthesized, resource: { aws_sns_topic: { alerts: {} } } })).not.toHaveProperty(
+      "resource",
+    );
+  });
+});
+
+describe("resourcesOfTypes", () => {
+  it("names the resources of the given types present in a configuration, by type", () => {
+    const config = { resource: { aws_sns_topic: { a: {}, b: {} }, aws_iam_role: { r: {} } } };
+    expect(resourcesOfTypes(config, ["aws_sns_topic", "aws_vpc"])).toEqual({ aws_sns_topic: ["a", "b"] });
+    expect(resourcesOfTypes({}, MOTO_UNSUPPORTED_RESOURCE_TYPES)).toEqual({});
   });
 });
 
