@@ -13,8 +13,14 @@ import { applyWaves } from "../terraform/waves.js";
 import { UsageError } from "./args.js";
 import { plural, reportProblems } from "./report.js";
 
-/** Core accounts applied first, one at a time, in this order: each may need what the one before made. */
-export const CORE_APPLY_ORDER = ["log-archive", "audit", "network", "management"] as const;
+/**
+ * Core accounts applied first, one at a time, in this order: each may need what the one
+ * before made. It is the order docs/baseline.md prescribes: every trail needs the log
+ * archive's bucket and key; the management workspace turns on RAM sharing with the
+ * organization, which the network hub's share of its gateways needs (AWS, and the
+ * patched moto, refuse the organization as principal before).
+ */
+export const CORE_APPLY_ORDER = ["log-archive", "management", "audit", "network"] as const;
 
 /** The workspaces of a synth into `outdir`, in apply waves: the core accounts in {@link CORE_APPLY_ORDER}, then the rest. */
 export function sandboxWaves(organization: Organization, outdir: string): Workspace[][] {

@@ -1,5 +1,5 @@
 import { writeCliConfig } from "./cli-config.js";
-import { type OrganizationSeed, startMoto } from "./moto.js";
+import { type MotoServer, type OrganizationSeed, startMoto } from "./moto.js";
 import { motoEnv, writeMotoOverride } from "./moto-overrides.js";
 import { countPlan, formatCounts, type PlannedChange, plannedChanges, priorResourceCount } from "./plan-json.js";
 import type { Outcome } from "./pool.js";
@@ -31,25 +31,36 @@ export interface SandboxProps {
   readonly size?: number;
   /** @default - no progress shown */
   readonly progress?: Progress;
-  /** Receives moto's request log. @default - discarded */
+  /** Receives moto's request log (of a server started here). @default - discarded */
   readonly motoLog?: (line: string) => void;
+  /**
+   * A running moto server to apply to, fresh or reset; it is left running, so that the
+   * caller can plan more against what was applied ({@link sandboxRunner}).
+   * @default - a server started here and stopped at the end
+   */
+  readonly moto?: MotoServer;
+}
+
+/**
+ * How the sandbox runs Terraform against moto at `endpoint`: the offline CLI config,
+ * moto's environment ({@link motoEnv}), and every command logged in its workspace.
+ */
+export function sandboxRunner(endpoint: string): RunnerProps {
+  return { cliConfigFile: writeCliConfig(), env: motoEnv(process.env, endpoint), keepLogs: true };
 }
 
 /**
  * Applies synthesized workspaces to a fresh patched moto and plans each again: starts
- * moto, writes each workspace's override, inits every workspace, applies the waves in
- * order, plans again, stops moto. The synthesized `cdk.tf.json` files are not touched.
+ * moto (unless given one), writes each workspace's override, inits every workspace,
+ * applies the waves in order, plans again, stops moto (if started here). The synthesized
+ * `cdk.tf.json` files are not touched.
  */
 export async function runSandbox(props: SandboxProps): Promise<SandboxRow[]> {
   const workspaces = props.waves.flat();
-  const moto = await startMoto({ log: props.motoLog });
+  const moto = props.moto ?? (await startMoto({ log: props.motoLog }));
   try {
     if (props.organization) await moto.seedOrganization(props.organization);
-    const runner: RunnerProps = {
-      cliConfigFile: writeCliConfig(),
-      env: motoEnv(process.env, moto.endpoint),
-      keepLogs: true,
-    };
+    const runner = sandboxRunner(moto.endpoint);
     for (const workspace of workspaces) writeMotoOverride(workspace.dir);
     const every = { size: props.size, progress: props.progress };
     const failed = new Map<string, { step: "init" | "apply" | "replan"; error: string }>();
@@ -93,7 +104,7 @@ export async function runSandbox(props: SandboxProps): Promise<SandboxRow[]> {
     });
   } finally {
     props.progress?.close();
-    await moto.stop();
+    if (!props.moto) await moto.stop();
   }
 }
 

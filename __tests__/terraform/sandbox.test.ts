@@ -6,9 +6,9 @@ import { renderSandboxTable, type SandboxRow, sandboxPassed } from "../../terraf
 const organization = loadInventoryFile("accounts.yaml").organization!;
 
 describe("sandboxWaves", () => {
-  it("applies log-archive, audit, network and management one by one, then the rest together", () => {
+  it("applies log-archive, management, audit and network one by one, then the rest together", () => {
     const waves = sandboxWaves(organization, "/out").map((wave) => wave.map((w) => w.name));
-    expect(waves.slice(0, 4)).toEqual([["acme-log-archive"], ["acme-audit"], ["acme-network"], ["acme-management"]]);
+    expect(waves.slice(0, 4)).toEqual([["acme-log-archive"], ["acme-management"], ["acme-audit"], ["acme-network"]]);
     expect(waves[4]).toContain("acme-identity");
     expect(waves.flat()).toHaveLength(organization.accounts.filter((a) => a.id).length);
   });
