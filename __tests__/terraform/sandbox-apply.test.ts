@@ -1,0 +1,114 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
+import { organizationSeed, sandboxWaves } from "../../cli/sandbox.js";
+import { loadInventoryText } from "../../inventory/load.js";
+import type { Organization } from "../../inventory/model.js";
+import { formatProblem } from "../../inventory/problems.js";
+import { synthesize } from "../../stacks/synthesize.js";
+import { type MotoServer, startMoto } from "../../terraform/moto.js";
+import { SANDBOX_STATE_FILE, writeMotoOverride } from "../../terraform/moto-overrides.js";
+import { plannedChanges } from "../../terraform/plan-json.js";
+import { init, type PlanResult, plan } from "../../terraform/runner.js";
+import { runSandbox, type SandboxRow, sandboxRunner } from "../../terraform/sandbox.js";
+import { requireTools } from "./support.js";
+
+const INVENTORY = "accounts.yaml";
+
+/** The account whose access the edit changes, and the principal it adds to its administrator role. */
+const EDITED_ACCOUNT = "prod-payments-api";
+const ADDED_PRINCIPAL = "break-glass";
+
+/** `text` (an inventory) resolved, or an error listing its problems. */
+function resolve(text: string): Organization {
+  const { file, organization, problems } = loadInventoryText(INVENTORY, text);
+  if (!organization) throw new Error(problems.map((p) => formatProblem(file, p)).join("\n"));
+  return organization;
+}
+
+/** The inventory with one more principal for the administrator role of {@link EDITED_ACCOUNT}, as a person would edit it. */
+function withBreakGlassAdministrator(text: string): string {
+  const doc = parseDocument(text);
+  const path = ["accounts", EDITED_ACCOUNT, "access", "administrator"];
+  doc.setIn(path, [...(doc.getIn(path) as { toJSON(): string[] }).toJSON(), ADDED_PRINCIPAL]);
+  return doc.toString();
+}
+
+const { skip } = requireTools("terraform", "moto");
+
+/**
+ * The example inventory against patched moto, end to end, with one shared apply (several
+ * minutes on 2 cores): every account workspace applies in the sandbox's waves and a second
+ * plan changes nothing; then an access edit, synthesized on its own and planned against
+ * the applied state of its one workspace, plans as exactly the update it should be.
+ */
+describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
+  const text = readFileSync(INVENTORY, "utf8");
+  let outdir = "";
+  let editedOutdir = "";
+  let moto: MotoServer | undefined;
+  let rows: SandboxRow[] = [];
+  let edited: PlanResult;
+
+  beforeAll(async () => {
+    outdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-test-"));
+    editedOutdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-edit-"));
+    const organization = resolve(text);
+    synthesize(organization, outdir);
+    moto = await startMoto();
+    rows = await runSandbox({
+      waves: sandboxWaves(organization, outdir),
+      organization: organizationSeed(organization),
+      moto,
+    });
+
+    const workspace = organization.accounts.find((a) => a.key === EDITED_ACCOUNT)!.workspace;
+    synthesize(resolve(withBreakGlassAdministrator(text)), editedOutdir);
+    const dir = join(editedOutdir, "stacks", workspace);
+    copyFileSync(join(outdir, "stacks", workspace, SANDBOX_STATE_FILE), join(dir, SANDBOX_STATE_FILE));
+    writeMotoOverride(dir);
+    const runner = sandboxRunner(moto.endpoint);
+    await init(dir, runner);
+    edited = await plan(dir, runner);
+  }, 1_800_000);
+
+  afterAll(async () => {
+    await moto?.stop();
+    for (const dir of [outdir, editedOutdir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("applies every account workspace", () => {
+    const failures = rows.filter((r) => r.failedStep).map((r) => `${r.workspace}: ${r.failedStep} ${r.error}`);
+    expect(failures).toEqual([]);
+    const expected = resolve(text).accounts.flatMap((a) => (a.id ? [a.workspace] : []));
+    expect(rows.map((r) => r.workspace).sort()).toEqual(expected.sort());
+    for (const row of rows) expect(row.resources, row.workspace).toBeGreaterThan(0);
+  });
+
+  it("plans no change anywhere right after the apply", () => {
+    const drifting = rows.flatMap((r) => (r.drift ?? []).map((d) => `${r.workspace}: ${d.address} (${d.actions})`));
+    expect(drifting).toEqual([]);
+    expect(rows.every((r) => r.drift !== undefined)).toBe(true);
+  });
+
+  it(`plans a new ${EDITED_ACCOUNT} administrator principal as one update of that role`, () => {
+    expect(plannedChanges(edited.json)).toEqual([
+      { address: "aws_iam_role.access_administrator", actions: ["update"] },
+    ]);
+  });
+
+  it("trusts the new principal in the role's updated trust policy, and still the old one", () => {
+    const change = (
+      edited.json as unknown as {
+        resource_changes: { address: string; change: { after: { assume_role_policy: string } } }[];
+      }
+    ).resource_changes.find((r) => r.address === "aws_iam_role.access_administrator")!;
+    const trusted = JSON.parse(change.change.after.assume_role_policy).Statement[0].Principal.AWS;
+    expect(trusted).toEqual([
+      "arn:aws:iam::555555555555:role/payments-owners",
+      `arn:aws:iam::555555555555:role/${ADDED_PRINCIPAL}`,
+    ]);
+  });
+});
