@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
@@ -53,6 +53,12 @@ export function measure(
       resolve({ seconds: (performance.now() - started) / 1000, peakBytes, code: code ?? 1, stderr });
     });
   });
+}
+
+/** Disk space used under `dir` as `du` counts it (blocks, folders and links included); file sizes where `du` is absent. */
+export function diskUsage(dir: string): number {
+  const du = spawnSync("du", ["-sk", dir], { encoding: "utf8" });
+  return du.status === 0 ? Number(du.stdout.split(/\s/)[0]) * 1024 : diskBytes(dir);
 }
 
 /** Bytes of every file under `dir`. */

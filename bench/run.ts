@@ -7,7 +7,7 @@ import { writeCliConfig } from "../terraform/cli-config.js";
 import { defaultPoolSize } from "../terraform/pool.js";
 import { initEvery, validate, workspacesIn } from "../terraform/runner.js";
 import { benchInventory, benchInventoryText } from "./inventory.js";
-import { countResources, diskBytes, measure } from "./measure.js";
+import { countResources, diskBytes, diskUsage, measure } from "./measure.js";
 
 /** One row of the benchmark table. */
 interface Row {
@@ -64,12 +64,12 @@ async function initRow(out: string, count: number, scratch: string, rows: Row[])
   const workspaces = workspacesIn(dirs, chosen);
   // Warm the plugin cache, as the target says, with one init before the clock starts.
   await initEvery(workspaces.slice(0, 1), props, { backend: false });
-  const before = diskBytes(dirs);
+  const before = diskUsage(dirs) + diskUsage(home);
   const started = performance.now();
   const outcomes = await initEvery(workspaces, props, { backend: false });
   const seconds = (performance.now() - started) / 1000;
   const failed = outcomes.filter((o) => !o.ok).length;
-  const extra = (diskBytes(dirs) - before) / MB;
+  const extra = (diskUsage(dirs) + diskUsage(home) - before) / MB;
   rows.push({
     what: `terraform init of ${chosen.length} workspaces, plugin cache warm (${failed} failed, pool of ${defaultPoolSize()})`,
     value: `${seconds.toFixed(1)} s, ${extra.toFixed(1)} MB extra disk`,
