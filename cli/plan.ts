@@ -74,7 +74,7 @@ export async function planCommand(args: readonly string[]): Promise<number> {
   for (const outcome of plans) {
     if (!outcome.ok) continue;
     copyFileSync(outcome.value.jsonFile, join(values.plans, `${outcome.item.name}${PLAN_SUFFIX}`));
-    planned.push({ workspace: outcome.item.name, json: outcome.value.json as PlanJson });
+    planned.push({ workspace: outcome.item.name, json: outcome.value.json });
   }
   const failed = chosen.length - planned.length;
 

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { type PlanJson, plannedChanges } from "../review/plan-json.js";
 import {
   applyArgs,
   destroyArgs,
@@ -11,7 +12,6 @@ import {
   terraformEnv,
   validateArgs,
 } from "./commands.js";
-import { type PlanJson, plannedChanges } from "./plan-json.js";
 import { defaultPoolSize, type Outcome, runPool } from "./pool.js";
 import type { Progress } from "./progress.js";
 

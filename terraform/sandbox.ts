@@ -1,7 +1,13 @@
+import {
+  countPlan,
+  formatCounts,
+  type PlannedChange,
+  plannedChanges,
+  priorResourceCount,
+} from "../review/plan-json.js";
 import { writeCliConfig } from "./cli-config.js";
 import { type MotoServer, type OrganizationSeed, startMoto } from "./moto.js";
 import { motoEnv, writeMotoOverride } from "./moto-overrides.js";
-import { countPlan, formatCounts, type PlannedChange, plannedChanges, priorResourceCount } from "./plan-json.js";
 import type { Outcome } from "./pool.js";
 import type { Progress } from "./progress.js";
 import { apply, firstLine, inEveryWorkspace, initEvery, plan, type RunnerProps, type Workspace } from "./runner.js";

@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { plannedChanges } from "../../review/plan-json.js";
 import { writeCliConfig } from "../../terraform/cli-config.js";
 import {
   MOTO_PROVIDER_SETTINGS,
   MOTO_UNSUPPORTED_RESOURCE_TYPES,
   writeMotoOverride,
 } from "../../terraform/moto-overrides.js";
-import { plannedChanges } from "../../terraform/plan-json.js";
 import { init, type PlanResult, plan, type RunnerProps } from "../../terraform/runner.js";
 import { requireTools } from "./support.js";
 

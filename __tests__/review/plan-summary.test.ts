@@ -1,20 +1,14 @@
 import { describe, expect, it } from "vitest";
-import {
-  countPlan,
-  formatCounts,
-  type PlanJson,
-  plannedChanges,
-  priorResourceCount,
-} from "../../terraform/plan-json.js";
+import { countPlan, formatCounts, type PlanJson, plannedChanges, priorResourceCount } from "../../review/plan-json.js";
 
 const plan: PlanJson = {
   format_version: "1.2",
   resource_changes: [
-    { address: "aws_s3_bucket.logs", mode: "managed", change: { actions: ["no-op"] } },
-    { address: "aws_sns_topic.alerts", mode: "managed", change: { actions: ["update"] } },
-    { address: "aws_iam_role.admin", mode: "managed", change: { actions: ["delete", "create"] } },
-    { address: "aws_kms_key.new", mode: "managed", change: { actions: ["create"] } },
-    { address: "data.aws_kms_key.trail", mode: "data", change: { actions: ["read"] } },
+    { address: "aws_s3_bucket.logs", type: "aws_s3_bucket", mode: "managed", change: { actions: ["no-op"] } },
+    { address: "aws_sns_topic.alerts", type: "aws_sns_topic", mode: "managed", change: { actions: ["update"] } },
+    { address: "aws_iam_role.admin", type: "aws_iam_role", mode: "managed", change: { actions: ["delete", "create"] } },
+    { address: "aws_kms_key.new", type: "aws_kms_key", mode: "managed", change: { actions: ["create"] } },
+    { address: "data.aws_kms_key.trail", type: "aws_kms_key", mode: "data", change: { actions: ["read"] } },
   ],
   output_changes: { arn: { actions: ["no-op"] }, id: { actions: ["create"] } },
   prior_state: {
