@@ -11,7 +11,7 @@ import {
   type Statement,
 } from "./iam.js";
 import {
-  EXAMPLE_FILE,
+  EXAMPLE_AND_THREE_REGIONS,
   fixtureFile,
   ref,
   referencedName,
@@ -196,10 +196,7 @@ function by(roleArn: string, request: Request): Request {
   };
 }
 
-describe.each([
-  { title: "the example", source: { file: EXAMPLE_FILE } },
-  { title: "three-regions", source: { file: fixtureFile("three-regions") } },
-])("the four roles in $title", ({ source }) => {
+describe.each(EXAMPLE_AND_THREE_REGIONS)("the four roles in $title", ({ source }) => {
   const synth = synthesizeOnce(source);
   const eachAccount = (check: (account: Account, ws: Workspace) => void) => {
     for (const account of synth().accountsWithWorkspace) check(account, synth().of(account.key));

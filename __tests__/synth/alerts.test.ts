@@ -3,6 +3,7 @@ import { type Account, coreAccount } from "../../inventory/model.js";
 import { allows, parsePolicy, type Request } from "./iam.js";
 import {
   type Block,
+  EXAMPLE_AND_THREE_REGIONS,
   EXAMPLE_FILE,
   fixtureFile,
   ORGANIZATION_ID,
@@ -54,10 +55,7 @@ function targetsOf(ws: Workspace, ruleName: string): Block[] {
 /** Regions where the Chatbot API exists (AWS Chatbot API Reference, "Welcome"). */
 const CHATBOT_API_REGIONS = ["us-east-2", "us-west-2", "eu-west-1", "ap-southeast-1"];
 
-describe.each([
-  { title: "the example", source: { file: EXAMPLE_FILE } },
-  { title: "three-regions", source: { file: fixtureFile("three-regions") } },
-])("alerts of $title", ({ source }) => {
+describe.each(EXAMPLE_AND_THREE_REGIONS)("alerts of $title", ({ source }) => {
   const synth = synthesizeOnce(source);
 
   it("sends GuardDuty findings of at least findingMinSeverity, and Config non-compliance, to the region's topic", () => {
@@ -329,10 +327,7 @@ describe("names of a long account key (three-regions plus prod-analytics-warehou
   });
 });
 
-describe.each([
-  { title: "the example", source: { file: EXAMPLE_FILE } },
-  { title: "three-regions", source: { file: fixtureFile("three-regions") } },
-])("audit account of $title", ({ source }) => {
+describe.each(EXAMPLE_AND_THREE_REGIONS)("audit account of $title", ({ source }) => {
   const synth = synthesizeOnce(source);
 
   it("aggregates AWS Config over the whole organization in exactly the governed regions", () => {

@@ -3,7 +3,7 @@ import { chatbotRegion } from "../../constructs/slack-channel.js";
 import { type Account, coreAccount } from "../../inventory/model.js";
 import { bootstrapWorkspaceName } from "../../stacks/bootstrap-stack.js";
 import {
-  EXAMPLE_FILE,
+  EXAMPLE_AND_THREE_REGIONS,
   fixtureFile,
   REGIONAL_BASELINE_TYPES,
   type Synthesized,
@@ -38,10 +38,7 @@ function globalRecording(ws: Workspace): Map<string, unknown> {
 
 const once = (regions: readonly string[]) => Object.fromEntries(regions.map((r) => [r, 1]));
 
-describe.each([
-  { title: "the example", source: { file: EXAMPLE_FILE } },
-  { title: "three-regions", source: { file: fixtureFile("three-regions") } },
-])("baseline of every workspace of $title", ({ source }) => {
+describe.each(EXAMPLE_AND_THREE_REGIONS)("baseline of every workspace of $title", ({ source }) => {
   const synth = synthesizeOnce(source);
 
   it("gives every account with an id a workspace, and no pending account one", () => {

@@ -3,6 +3,7 @@ import { parseCidr } from "../../inventory/cidr.js";
 import type { Account } from "../../inventory/model.js";
 import {
   type Block,
+  EXAMPLE_AND_THREE_REGIONS,
   EXAMPLE_FILE,
   fixtureFile,
   ORGANIZATION_REF,
@@ -54,10 +55,7 @@ function contains(outer: string, inner: string): boolean {
   return b.first >= a.first && b.last <= a.last;
 }
 
-describe.each([
-  { title: "the example", source: { file: EXAMPLE_FILE } },
-  { title: "three-regions", source: { file: fixtureFile("three-regions") } },
-])("network of $title", ({ source }) => {
+describe.each(EXAMPLE_AND_THREE_REGIONS)("network of $title", ({ source }) => {
   const synth = synthesizeOnce(source);
 
   it("has a Transit Gateway per environment in each region that has a VPC, and none elsewhere", () => {

@@ -16,6 +16,12 @@ export function fixtureFile(name: string): string {
   return fileURLToPath(new URL(`../fixtures/synth/${name}.yaml`, import.meta.url));
 }
 
+/** The two inventories most synth tests hold to: the example and a three-region one. */
+export const EXAMPLE_AND_THREE_REGIONS = [
+  { title: "the example", source: { file: EXAMPLE_FILE } },
+  { title: "three-regions", source: { file: fixtureFile("three-regions") } },
+] as const;
+
 /** Text of an inventory file, to be varied by a test before synthesizing it. */
 export function readInventory(file: string): string {
   return readFileSync(file, "utf8");
