@@ -16,5 +16,4 @@ export {
   TerraformIterator,
   TerraformResource,
   TerraformStack,
-  Testing,
 } from "cdktf";
