@@ -80,8 +80,31 @@ export function loadInventoryText(file: string, text: string): LoadResult {
     ]);
   }
   const shape = checkShape(value);
-  if (!shape.inventory) return finish([...yamlProblems, ...shape.problems]);
+  if (!shape.inventory) return finish([...yamlProblems, ...shape.problems, ...meaningBeside(value, shape.problems)]);
   return finish([...yamlProblems, ...checkMeaning(shape.inventory)], shape.inventory);
+}
+
+/**
+ * The rules across fields, checked on the rest of an inventory whose shape errors all lie
+ * inside accounts: those accounts are set aside, and only problems that cannot involve
+ * them are kept (no account counts, no references by key, nothing about their names).
+ * A typo in one account then does not hide a missing team in another.
+ */
+export function meaningBeside(value: unknown, shapeProblems: readonly Problem[]): Problem[] {
+  const broken = new Set<string>();
+  for (const problem of shapeProblems) {
+    const [section, key] = problem.path;
+    if (section !== "accounts" || typeof key !== "string" || problem.path.length < 3) return [];
+    broken.add(key);
+  }
+  const raw = value as { accounts?: Record<string, unknown> };
+  const accounts = Object.fromEntries(Object.entries(raw.accounts ?? {}).filter(([key]) => !broken.has(key)));
+  const rest = checkShape({ ...raw, accounts });
+  if (!rest.inventory) return [];
+  const mentions = (p: Problem) => [...broken].some((key) => p.found.includes(key) || p.allowed.includes(key));
+  return checkMeaning(rest.inventory).filter(
+    (p) => p.severity === "error" && p.path.length > 1 && p.path[0] === "accounts" && !mentions(p),
+  );
 }
 
 function yamlMessage(message: string): string {

@@ -305,6 +305,13 @@ describe("every error at once", () => {
     ]);
   });
 
+  it("fails with a shape error in one account and a cross-field error in another, both at once", () => {
+    expect(problems("shape-and-meaning-errors")).toEqual([
+      'invalid/shape-and-meaning-errors.yaml:38:5  accounts.prod-payments-api.regoins  unknown key "regoins"; did you mean "regions"? allowed keys: id, type, env, team, system, name, email, notify, regions, vpc, access, budget',
+      'invalid/shape-and-meaning-errors.yaml:43:11  accounts.dev-payments-api.team  team "paymnts" is not defined under teams; allowed: platform, payments',
+    ]);
+  });
+
   it("fails with all four of four independent errors across accounts", () => {
     expect(problems("many-meaning-errors")).toEqual([
       "invalid/many-meaning-errors.yaml:36:18  accounts.network.vpc.cidr  10.10.0.0/24 overlaps 10.10.0.0/16 of accounts.prod-payments-api; allowed: a block that overlaps no other account's vpc",
