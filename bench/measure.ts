@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { listWorkspaces } from "../review/affected.js";
 
 /** What one measured command did. */
 export interface Measured {
@@ -74,7 +75,7 @@ export function diskBytes(dir: string): number {
 
 /** Resources in a synth output: every `resource` entry of every cdk.tf.json. */
 export function countResources(outdir: string): { workspaces: number; resources: number } {
-  const stacks = readdirSync(join(outdir, "stacks"));
+  const stacks = listWorkspaces(outdir);
   let resources = 0;
   for (const stack of stacks) {
     const config = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as {

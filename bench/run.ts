@@ -1,8 +1,9 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, freemem, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
+import { listWorkspaces } from "../review/affected.js";
 import { writeCliConfig } from "../terraform/cli-config.js";
 import { defaultPoolSize } from "../terraform/pool.js";
 import { initEvery, validate, workspacesIn } from "../terraform/runner.js";
@@ -57,7 +58,7 @@ async function affectedRow(workloads: number, scratch: string, base: string, row
 async function initRow(out: string, count: number, scratch: string, rows: Row[]) {
   const dirs = join(scratch, "init");
   mkdirSync(join(dirs, "stacks"), { recursive: true });
-  const chosen = readdirSync(join(out, "stacks")).slice(0, count);
+  const chosen = listWorkspaces(out).slice(0, count);
   for (const name of chosen) cpSync(join(out, "stacks", name), join(dirs, "stacks", name), { recursive: true });
   const home = join(scratch, "terraform-home");
   const props = { cliConfigFile: writeCliConfig(home) };
