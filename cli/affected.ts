@@ -1,20 +1,40 @@
-import { parseArgs } from "node:util";
-import { affectedWorkspaces } from "../review/affected.js";
-import { UsageError } from "./args.js";
+import { affectedWorkspaces, describeRenames, renamedAccounts } from "../review/affected.js";
+import { checkReadable } from "../review/output-folder.js";
+import { type CommandSpec, type ParseArgsOptionsConfig, parseCommand, UsageError } from "./args.js";
+
+const SPEC = {
+  name: "affected",
+  usage: `usage: fleetfile affected --base DIR --head DIR [--json]
+  Prints the workspaces whose synthesized configuration differs; writes nothing.
+  --base DIR  synth output of the base branch
+  --head DIR  synth output of the pull request
+  --json      one object per workspace with its kind of change (added, changed, removed)`,
+  options: { base: { type: "string" }, head: { type: "string" }, json: { type: "boolean", default: false } },
+} satisfies CommandSpec<ParseArgsOptionsConfig>;
+
+/** Read by every command that compares two synths: what to do when a folder is not one. */
+export const SYNTH_HINT = "give a folder written by npm run synth";
 
 /**
  * `affected --base DIR_A --head DIR_B [--json]`: the workspaces whose synthesized
  * configuration differs, one name per line (or JSON with the kind of change).
  */
 export function affectedCommand(args: readonly string[]): number {
-  const { values } = parseArgs({
-    args: [...args],
-    options: { base: { type: "string" }, head: { type: "string" }, json: { type: "boolean", default: false } },
-  });
+  const values = parseCommand(SPEC, args);
+  if (!values) return 0;
   if (!values.base || !values.head)
-    throw new UsageError("affected needs --base DIR and --head DIR (two synth outputs)");
-  const affected = affectedWorkspaces(values.base, values.head);
+    throw new UsageError("affected needs --base DIR and --head DIR (two synth outputs)", SPEC.usage);
+  const affected = checkedAffected(values.base, values.head, "--base", "--head");
   if (values.json) console.log(JSON.stringify(affected, null, 2));
   else for (const { workspace } of affected) console.log(workspace);
   return 0;
+}
+
+/** {@link affectedWorkspaces} of two folders checked to be synth outputs; a renamed account key is an error. */
+export function checkedAffected(base: string, head: string, baseOption: string, headOption: string) {
+  const baseMark = checkReadable(base, "synth", `${baseOption} ${base}`, SYNTH_HINT);
+  const headMark = checkReadable(head, "synth", `${headOption} ${head}`, SYNTH_HINT);
+  const renames = renamedAccounts(baseMark?.accounts ?? {}, headMark?.accounts ?? {});
+  if (renames.length > 0) throw new Error(describeRenames(renames));
+  return affectedWorkspaces(base, head);
 }

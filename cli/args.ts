@@ -1,31 +1,91 @@
-import { parseArgs } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 
-/** Options every command understands; each command reads the ones it needs. */
-export interface CommonOptions {
-  readonly inventory: string;
-  readonly out: string;
-  readonly format: "text" | "github";
-  readonly json: boolean;
-  readonly positionals: readonly string[];
+/** Options of a command, as node:util parseArgs takes them. */
+export type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig["options"]>;
+
+/** What a command accepts and how it explains itself under `--help`. */
+export interface CommandSpec<O extends ParseArgsOptionsConfig> {
+  /** `synth`, `plan`, ... */
+  readonly name: string;
+  /** The usage line and one line per option, as `--help` prints them. */
+  readonly usage: string;
+  readonly options: O;
+  /**
+   * Options other commands spell differently, with the spelling this one uses: a user who
+   * types `plan --out` is told `--synth`, not only that `--out` is unknown.
+   * @default {}
+   */
+  readonly elsewhere?: Readonly<Record<string, string>>;
 }
 
-/** Parses `--inventory FILE --out DIR --format text|github --json`; throws a usage message on anything else. */
-export function parseCommonArgs(args: readonly string[]): CommonOptions {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: {
-      inventory: { type: "string", default: "accounts.yaml" },
-      out: { type: "string", default: "cdktf.out" },
-      format: { type: "string", default: "text" },
-      json: { type: "boolean", default: false },
-    },
-  });
-  if (values.format !== "text" && values.format !== "github") {
-    throw new UsageError(`--format ${values.format}: allowed text or github`);
+/** The parsed values of a command line, or undefined when it asked for `--help` (already printed). */
+export type Parsed<O extends ParseArgsOptionsConfig> = ReturnType<typeof parseArgs<{ options: O }>>["values"];
+
+/**
+ * Parses a command's arguments: `--help` prints its usage and returns undefined; any
+ * positional argument or unknown option is a {@link UsageError} naming the command's usage,
+ * because an ignored argument (`validate my.yaml` checking accounts.yaml) is a false answer.
+ */
+export function parseCommand<O extends ParseArgsOptionsConfig>(
+  spec: CommandSpec<O>,
+  args: readonly string[],
+): Parsed<O> | undefined {
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(spec.usage);
+    return undefined;
   }
-  return { inventory: values.inventory, out: values.out, format: values.format, json: values.json, positionals };
+  const flag = args.find((arg) => arg.startsWith("--") && !(arg.slice(2).split("=")[0] in spec.options));
+  if (flag) {
+    const name = flag.slice(2).split("=")[0];
+    const hint = spec.elsewhere?.[name];
+    throw new UsageError(
+      `${spec.name}: unknown option --${name}${hint ? `; ${spec.name} spells it ${hint}` : ""}`,
+      spec.usage,
+    );
+  }
+  let parsed: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: [...args], options: spec.options, allowPositionals: true, strict: true });
+  } catch (cause) {
+    throw new UsageError(`${spec.name}: ${(cause as Error).message.split("\n")[0]}`, spec.usage);
+  }
+  if (parsed.positionals.length > 0) {
+    const [first] = parsed.positionals;
+    const guess =
+      "inventory" in spec.options && /\.ya?ml$/i.test(first)
+        ? `; to use it as the inventory: --inventory ${first}`
+        : "";
+    throw new UsageError(
+      `${spec.name}: unexpected argument ${JSON.stringify(first)}; ${spec.name} takes options only${guess}`,
+      spec.usage,
+    );
+  }
+  return parsed.values as Parsed<O>;
 }
 
-/** A command line that cannot be run; printed without a stack trace. */
-export class UsageError extends Error {}
+/** The `--format` option of the commands that report inventory problems. */
+export function problemFormat(value: string | undefined): "text" | "github" {
+  if (value === undefined || value === "text" || value === "github") return value ?? "text";
+  throw new UsageError(`--format ${value}: allowed text or github`);
+}
+
+/** `--jobs N` as a whole number of at least 1, or undefined when not given. */
+export function jobsOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const jobs = Number(value);
+  if (!(Number.isInteger(jobs) && jobs >= 1))
+    throw new UsageError(`--jobs ${value}: allowed a whole number of at least 1`);
+  return jobs;
+}
+
+/** A command line that cannot be run; printed with the command's usage, without a stack trace. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    /** The usage of the command that refused, printed after the message. */
+    readonly usage?: string,
+  ) {
+    super(message);
+    this.name = "UsageError";
+  }
+}

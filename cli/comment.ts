@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { renderComment, type WorkspacePlan } from "../review/comment.js";
-import { UsageError } from "./args.js";
+import { checkReadable, FolderError, MARK_FILE } from "../review/output-folder.js";
+import { type CommandSpec, type ParseArgsOptionsConfig, parseCommand, UsageError } from "./args.js";
 
 /** Suffix of a saved JSON plan: `plans/<workspace>.json`. */
 export const PLAN_SUFFIX = ".json";
@@ -15,23 +15,25 @@ export const NOT_AFFECTED_FILE = "not-affected.txt";
 /** File whose presence says the destroy guard was overridden. */
 export const OVERRIDE_FILE = "destroy-allowed";
 
-/** Reads a plans folder written by the plan command. */
-export function readPlans(dir: string): {
+/** Reads a plans folder written by the plan command; a folder that is not one, or a plan that is not JSON, is an error. */
+export function readPlans(
+  dir: string,
+  option = `--plans ${dir}`,
+): {
   plans: WorkspacePlan[];
   removed: string[];
   destroyAllowed: boolean;
   notAffected: number;
 } {
-  const files = readdirSync(dir);
+  checkReadable(dir, "plans", option, "give a folder written by npm run plan");
+  const files = readdirSync(dir).sort();
   const plans: WorkspacePlan[] = [];
   for (const file of files) {
+    if (file === MARK_FILE) continue;
     if (file.endsWith(ERROR_SUFFIX)) {
       plans.push({ workspace: file.slice(0, -ERROR_SUFFIX.length), error: readFileSync(join(dir, file), "utf8") });
     } else if (file.endsWith(PLAN_SUFFIX)) {
-      plans.push({
-        workspace: file.slice(0, -PLAN_SUFFIX.length),
-        plan: JSON.parse(readFileSync(join(dir, file), "utf8")),
-      });
+      plans.push({ workspace: file.slice(0, -PLAN_SUFFIX.length), plan: readPlanJson(join(dir, file)) });
     }
   }
   const removedFile = join(dir, REMOVED_FILE);
@@ -41,16 +43,41 @@ export function readPlans(dir: string): {
   return { plans, removed, destroyAllowed: existsSync(join(dir, OVERRIDE_FILE)), notAffected };
 }
 
-/** `comment --plans DIR [--out FILE] [--plans-url URL]`: renders the pull request comment. */
+function readPlanJson(file: string): WorkspacePlan["plan"] {
+  const text = readFileSync(file, "utf8");
+  let plan: unknown;
+  try {
+    plan = JSON.parse(text);
+  } catch (cause) {
+    throw new FolderError(`${file}: not JSON (${(cause as Error).message}); plans are written by terraform show -json`);
+  }
+  if (plan === null || typeof plan !== "object" || !("format_version" in plan)) {
+    throw new FolderError(
+      `${file}: not a Terraform plan (no format_version); plans are written by terraform show -json`,
+    );
+  }
+  return plan as WorkspacePlan["plan"];
+}
+
+const SPEC = {
+  name: "comment",
+  usage: `usage: fleetfile comment --plans DIR [--markdown FILE] [--plans-url URL]
+  Renders the pull request comment from a plans folder written by fleetfile plan.
+  --plans DIR       the plans folder to read
+  --markdown FILE   write the comment to FILE (default: standard output); replaces FILE
+  --plans-url URL   where reviewers find the full plans (the run's artifacts)`,
+  options: { plans: { type: "string" }, markdown: { type: "string" }, "plans-url": { type: "string" } },
+  elsewhere: { out: "--markdown FILE" },
+} satisfies CommandSpec<ParseArgsOptionsConfig>;
+
+/** `comment --plans DIR [--markdown FILE] [--plans-url URL]`: renders the pull request comment. */
 export function commentCommand(args: readonly string[]): number {
-  const { values } = parseArgs({
-    args: [...args],
-    options: { plans: { type: "string" }, out: { type: "string" }, "plans-url": { type: "string" } },
-  });
-  if (!values.plans) throw new UsageError("comment needs --plans DIR (written by npm run plan)");
+  const values = parseCommand(SPEC, args);
+  if (!values) return 0;
+  if (!values.plans) throw new UsageError("comment needs --plans DIR (written by npm run plan)", SPEC.usage);
   const { plans, removed, destroyAllowed, notAffected } = readPlans(values.plans);
   const markdown = renderComment(plans, { removed, destroyAllowed, notAffected, plansLocation: values["plans-url"] });
-  if (values.out) writeFileSync(values.out, markdown);
+  if (values.markdown) writeFileSync(values.markdown, markdown);
   else process.stdout.write(markdown);
   return 0;
 }

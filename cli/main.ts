@@ -4,31 +4,40 @@ type Command = (args: readonly string[]) => number | Promise<number>;
 
 /** Commands by name, each loaded only when run: `affected` must not pay for cdktf. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  synth: async () => (await import("./synth.js")).synthCommand,
-  "synth-shard": async () => (await import("./synth.js")).synthShardCommand,
   validate: async () => (await import("./validate.js")).validateCommand,
-  sandbox: async () => (await import("./sandbox.js")).sandboxCommand,
+  synth: async () => (await import("./synth.js")).synthCommand,
   affected: async () => (await import("./affected.js")).affectedCommand,
-  comment: async () => (await import("./comment.js")).commentCommand,
   plan: async () => (await import("./plan.js")).planCommand,
+  comment: async () => (await import("./comment.js")).commentCommand,
+  sandbox: async () => (await import("./sandbox.js")).sandboxCommand,
 };
 
-const USAGE = `usage: fleetfile <command> [options]
-commands: ${Object.keys(COMMANDS).join(", ")}
-  validate --inventory FILE [--format github]
-  synth    --inventory FILE --out DIR
-  sandbox  --inventory FILE [--jobs N] [--keep]
-  affected --base DIR --head DIR [--json]
-  plan     [--out DIR] [--only WORKSPACE...] [--affected-from DIR] [--plans DIR] [--allow-destroy] [--jobs N]
-  comment  --plans DIR [--out FILE] [--plans-url URL]`;
+/** Commands that only fleetfile itself runs, left out of the usage. */
+const INTERNAL: Record<string, () => Promise<Command>> = {
+  "synth-shard": async () => (await import("./synth.js")).synthShardCommand,
+};
+
+/** The top-level usage; each command prints its own with `--help`. */
+export const USAGE = `usage: fleetfile <command> [options]   (fleetfile <command> --help for its options)
+  validate  check the inventory; writes nothing
+  synth     validate, then write one Terraform workspace per account (default: into cdktf.out)
+  affected  the workspaces whose configuration differs between two synth outputs
+  plan      terraform plan of the workspaces of a synth output; plan JSON into a plans folder
+  comment   the pull request comment from a plans folder
+  sandbox   apply every workspace to a local AWS emulator (moto) and check for drift`;
 
 /**
  * Runs one command; returns the exit code. Without a command it synthesizes, which is
- * what \`cdktf synth\` expects of the app in cdktf.json.
+ * what \`cdktf synth\` expects of the app in cdktf.json. Every failure is one message and a
+ * non-zero exit, never a stack trace (FLEETFILE_DEBUG=1 prints it).
  */
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
+    console.log(USAGE);
+    return 0;
+  }
   const [name = "synth", ...args] = argv[0]?.startsWith("-") ? ["synth", ...argv] : argv;
-  const load = COMMANDS[name];
+  const load = COMMANDS[name] ?? INTERNAL[name];
   if (!load) {
     console.error(`unknown command "${name}"\n${USAGE}`);
     return 2;
@@ -36,10 +45,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await (await load())(args);
   } catch (cause) {
-    if (cause instanceof UsageError || (cause as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      console.error(`${(cause as Error).message}\n${USAGE}`);
+    if (process.env.FLEETFILE_DEBUG) console.error(cause);
+    if (cause instanceof UsageError) {
+      console.error(`${cause.message}\n${cause.usage ?? USAGE}`);
       return 2;
     }
-    throw cause;
+    console.error(`fleetfile ${name}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    return 1;
   }
 }

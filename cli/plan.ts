@@ -1,66 +1,112 @@
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { affectedWorkspaces, listWorkspaces } from "../review/affected.js";
+import { listWorkspaces } from "../review/affected.js";
 import { destroyViolations, OVERRIDE_HINT } from "../review/destroy-guard.js";
+import { checkReadable, checkReplaceable, writeMark } from "../review/output-folder.js";
 import { type PlanJson, resourceChanges } from "../review/plan-json.js";
 import { writeCliConfig } from "../terraform/cli-config.js";
 import { createProgress } from "../terraform/progress.js";
 import { inEveryWorkspace, initEvery, plan, workspacesIn } from "../terraform/runner.js";
-import { UsageError } from "./args.js";
+import { checkedAffected, SYNTH_HINT } from "./affected.js";
+import { type CommandSpec, jobsOption, type ParseArgsOptionsConfig, parseCommand, UsageError } from "./args.js";
 import { ERROR_SUFFIX, NOT_AFFECTED_FILE, OVERRIDE_FILE, PLAN_SUFFIX, REMOVED_FILE } from "./comment.js";
 
 /** Exit code when the destroy guard stops the run. */
 export const GUARD_EXIT_CODE = 3;
 
+const SPEC = {
+  name: "plan",
+  usage: `usage: fleetfile plan [--synth DIR] [--only WORKSPACE]... [--affected-from DIR] [--plans DIR] [--allow-destroy] [--jobs N]
+  Runs terraform init and plan in the chosen workspaces of a synth output and saves each
+  plan's JSON as DIR/<workspace>.json. Exit 3 when the destroy guard stops the run.
+  --synth DIR          the synth output to plan (default: cdktf.out)
+  --only WORKSPACE     plan this workspace only; repeat for more
+  --affected-from DIR  plan only the workspaces that differ from this synth output (the base branch's)
+  --plans DIR          the folder to fill (default: plans); it must be new, empty, or an
+                       earlier plans folder, which is replaced whole
+  --allow-destroy      let the plan go on when a protected resource would be destroyed
+  --jobs N             workspaces planned at once (default: the number of cores)`,
+  options: {
+    synth: { type: "string", default: "cdktf.out" },
+    only: { type: "string", multiple: true },
+    "affected-from": { type: "string" },
+    plans: { type: "string", default: "plans" },
+    "allow-destroy": { type: "boolean", default: false },
+    jobs: { type: "string" },
+  },
+  elsewhere: { out: "--synth DIR (the synth output to plan)" },
+} satisfies CommandSpec<ParseArgsOptionsConfig>;
+
 /**
- * `plan [--out DIR] [--only WS...] [--affected-from DIR_A] [--plans DIR] [--allow-destroy] [--jobs N]`:
+ * `plan [--synth DIR] [--only WS...] [--affected-from DIR_A] [--plans DIR] [--allow-destroy] [--jobs N]`:
  * `terraform plan` of the chosen workspaces of a synth output, a bounded pool at once,
  * each plan's JSON saved as `<plans>/<workspace>.json`. Exits non-zero when a plan failed,
  * or when a protected resource (account, log bucket, log key, trail) would be destroyed or
  * replaced and `--allow-destroy` was not given.
  */
 export async function planCommand(args: readonly string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      out: { type: "string", default: "cdktf.out" },
-      only: { type: "string", multiple: true },
-      "affected-from": { type: "string" },
-      plans: { type: "string", default: "plans" },
-      "allow-destroy": { type: "boolean", default: false },
-      jobs: { type: "string" },
-    },
-  });
-  const available = listWorkspaces(values.out);
-  if (available.length === 0) throw new UsageError(`no workspaces in ${values.out}/stacks: run npm run synth first`);
+  const values = parseCommand(SPEC, args);
+  if (!values) return 0;
+  const size = jobsOption(values.jobs);
+  const synthDir = values.synth;
+  checkReadable(synthDir, "synth", `--synth ${synthDir}`, SYNTH_HINT);
+  const replaceable = checkReplaceable(values.plans, "plans", `--plans ${values.plans}`);
+  const available = listWorkspaces(synthDir);
+  if (available.length === 0) throw new UsageError(`no workspaces in ${synthDir}/stacks: run npm run synth first`);
   let chosen = available;
   let removed: string[] = [];
   if (values.only?.length) {
     const unknown = values.only.filter((w) => !available.includes(w));
     if (unknown.length)
-      throw new UsageError(`--only ${unknown.join(", ")}: not in ${values.out}; have ${available.join(", ")}`);
+      throw new UsageError(`--only ${unknown.join(", ")}: not in ${synthDir}; have ${available.join(", ")}`);
     chosen = values.only;
   } else if (values["affected-from"]) {
-    const affected = affectedWorkspaces(values["affected-from"], values.out);
+    const affected = checkedAffected(values["affected-from"], synthDir, "--affected-from", "--synth");
     chosen = affected.filter((a) => a.change !== "removed").map((a) => a.workspace);
     removed = affected.filter((a) => a.change === "removed").map((a) => a.workspace);
   }
 
-  rmSync(values.plans, { recursive: true, force: true });
+  // Only a plans folder of an earlier run gets here (checkReplaceable): nothing else is deleted.
+  if (replaceable.exists) rmSync(values.plans, { recursive: true });
   mkdirSync(values.plans, { recursive: true });
-  if (removed.length) writeFileSync(join(values.plans, REMOVED_FILE), `${removed.join("\n")}\n`);
+  try {
+    return await planInto(values.plans, {
+      synthDir,
+      available,
+      chosen,
+      removed,
+      size,
+      allowDestroy: values["allow-destroy"],
+    });
+  } finally {
+    // Even after a crash, so that the next run may replace what this one wrote.
+    writeMark(values.plans, "plans");
+  }
+}
+
+interface PlanRun {
+  readonly synthDir: string;
+  readonly available: readonly string[];
+  readonly chosen: readonly string[];
+  readonly removed: readonly string[];
+  readonly size?: number;
+  readonly allowDestroy: boolean;
+}
+
+/** Plans `run.chosen` into the fresh folder `plansDir`; returns the exit code. */
+async function planInto(plansDir: string, run: PlanRun): Promise<number> {
+  const { synthDir, available, chosen, removed, size } = run;
+  if (removed.length) writeFileSync(join(plansDir, REMOVED_FILE), `${removed.join("\n")}\n`);
   // Written even when nothing is planned, so the comment of an earlier push is replaced.
-  writeFileSync(join(values.plans, NOT_AFFECTED_FILE), `${available.length - chosen.length}\n`);
+  writeFileSync(join(plansDir, NOT_AFFECTED_FILE), `${available.length - chosen.length}\n`);
   console.error(
     `planning ${chosen.length} of ${available.length} workspaces${removed.length ? `; ${removed.length} removed` : ""}`,
   );
   if (chosen.length === 0) return 0;
 
   const props = { cliConfigFile: writeCliConfig() };
-  const size = values.jobs ? Number(values.jobs) : undefined;
   const progress = createProgress();
-  const workspaces = workspacesIn(values.out, chosen);
+  const workspaces = workspacesIn(synthDir, chosen);
   const inits = await initEvery(workspaces, props, { size, progress });
   const ready = inits.filter((o) => o.ok).map((o) => o.item);
   const plans = await inEveryWorkspace(ready, "plan", (w) => plan(w.dir, props), { size, progress });
@@ -69,11 +115,11 @@ export async function planCommand(args: readonly string[]): Promise<number> {
   const failures = [...inits, ...plans].flatMap((o) => (o.ok ? [] : [o]));
   for (const failure of failures) {
     const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
-    writeFileSync(join(values.plans, `${failure.item.name}${ERROR_SUFFIX}`), message);
+    writeFileSync(join(plansDir, `${failure.item.name}${ERROR_SUFFIX}`), message);
   }
   for (const outcome of plans) {
     if (!outcome.ok) continue;
-    copyFileSync(outcome.value.jsonFile, join(values.plans, `${outcome.item.name}${PLAN_SUFFIX}`));
+    copyFileSync(outcome.value.jsonFile, join(plansDir, `${outcome.item.name}${PLAN_SUFFIX}`));
     planned.push({ workspace: outcome.item.name, json: outcome.value.json });
   }
   const failed = chosen.length - planned.length;
@@ -82,9 +128,9 @@ export async function planCommand(args: readonly string[]): Promise<number> {
     planned.map((p) => ({ workspace: p.workspace, changes: resourceChanges(p.json) })),
   );
   for (const v of violations) console.error(`protected: ${v.workspace}: ${v.action} ${v.address}`);
-  if (violations.length > 0 && values["allow-destroy"]) writeFileSync(join(values.plans, OVERRIDE_FILE), "");
-  console.error(`${planned.length} planned, ${failed} failed; plans in ${values.plans}`);
-  if (violations.length > 0 && !values["allow-destroy"]) {
+  if (violations.length > 0 && run.allowDestroy) writeFileSync(join(plansDir, OVERRIDE_FILE), "");
+  console.error(`${planned.length} planned, ${failed} failed; plans in ${plansDir}`);
+  if (violations.length > 0 && !run.allowDestroy) {
     console.error(
       `the destroy guard stops this run: ${violations.length} protected resource(s) would be lost; ${OVERRIDE_HINT}`,
     );

@@ -1,7 +1,6 @@
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { loadInventoryFile } from "../inventory/load.js";
 import { type Account, coreAccount, type Organization } from "../inventory/model.js";
 import { synthesize } from "../stacks/synthesize.js";
@@ -10,7 +9,7 @@ import { createProgress } from "../terraform/progress.js";
 import { type Workspace, workspacesIn } from "../terraform/runner.js";
 import { renderSandboxTable, runSandbox, sandboxPassed } from "../terraform/sandbox.js";
 import { applyWaves } from "../terraform/waves.js";
-import { UsageError } from "./args.js";
+import { type CommandSpec, jobsOption, type ParseArgsOptionsConfig, parseCommand } from "./args.js";
 import { plural, reportProblems } from "./report.js";
 
 /**
@@ -43,23 +42,31 @@ export function organizationSeed(organization: Organization): OrganizationSeed {
   };
 }
 
+const SPEC = {
+  name: "sandbox",
+  usage: `usage: fleetfile sandbox [--inventory FILE] [--jobs N] [--keep]
+  Synthesizes into a new temporary folder, starts moto (an AWS emulator) on a free local
+  port, applies every workspace to it, plans each again and reports drift. Touches no AWS
+  account and no file of yours; the temporary folder is removed unless --keep.
+  --inventory FILE  the inventory to read (default: accounts.yaml)
+  --jobs N          workspaces applied at once (default: the number of cores)
+  --keep            keep the temporary folder (workspaces, state, moto's log)`,
+  options: {
+    inventory: { type: "string", default: "accounts.yaml" },
+    jobs: { type: "string" },
+    keep: { type: "boolean", default: false },
+  },
+} satisfies CommandSpec<ParseArgsOptionsConfig>;
+
 /**
  * `sandbox --inventory FILE [--jobs N] [--keep]`: synthesizes into a temporary folder,
  * applies every workspace to a local moto, plans each again, and prints one row per
  * workspace. Exit 0 only when every workspace applied and none would change again.
  */
 export async function sandboxCommand(args: readonly string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      inventory: { type: "string", default: "accounts.yaml" },
-      jobs: { type: "string" },
-      keep: { type: "boolean", default: false },
-    },
-  });
-  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
-  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1))
-    throw new UsageError(`--jobs ${values.jobs}: allowed a whole number of at least 1`);
+  const values = parseCommand(SPEC, args);
+  if (!values) return 0;
+  const jobs = jobsOption(values.jobs);
   const result = loadInventoryFile(values.inventory);
   if (reportProblems(result) || !result.organization) return 1;
 

@@ -1,28 +1,50 @@
-import { chmodSync, existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { loadInventoryFile } from "../inventory/load.js";
 import type { Organization } from "../inventory/model.js";
+import { checkReplaceable, FolderError, writeMark } from "../review/output-folder.js";
 import { synthesizeInParallel } from "../stacks/parallel-synth.js";
 import { type SynthSummary, synthesize } from "../stacks/synthesize.js";
-import { parseCommonArgs } from "./args.js";
+import { type CommandSpec, type ParseArgsOptionsConfig, parseCommand, problemFormat } from "./args.js";
 import { plural, reportProblems } from "./report.js";
+
+const SPEC = {
+  name: "synth",
+  usage: `usage: fleetfile synth [--inventory FILE] [--out DIR] [--format text|github]
+  Validates the inventory, then writes one Terraform workspace per account into DIR/stacks.
+  --inventory FILE  the inventory to read (default: accounts.yaml)
+  --out DIR         the folder to fill (default: cdktf.out); it must be new, empty, or an
+                    earlier synth output, which is replaced whole. A folder holding anything
+                    else, or Terraform state, is refused with nothing touched.
+  --format FORMAT   text, or github to add workflow annotations (default: text)`,
+  options: {
+    inventory: { type: "string", default: "accounts.yaml" },
+    out: { type: "string", default: "cdktf.out" },
+    format: { type: "string" },
+  },
+} satisfies CommandSpec<ParseArgsOptionsConfig>;
 
 /**
  * `synth --inventory FILE --out DIR`: validates, then writes one folder per workspace
  * under DIR/stacks. On any error DIR is left exactly as it was.
  */
 export async function synthCommand(args: readonly string[]): Promise<number> {
-  const options = parseCommonArgs(args);
+  const options = parseCommand(SPEC, args);
+  if (!options) return 0;
+  const format = problemFormat(options.format);
+  const cdktfOutdir = process.env.CDKTF_OUTDIR;
+  // Before the inventory is read: a folder that cannot be replaced is the first thing to say.
+  if (!cdktfOutdir) checkReplaceable(resolve(options.out), "synth", `--out ${options.out}`);
   const result = loadInventoryFile(options.inventory);
-  if (reportProblems(result, options.format) || !result.organization) {
+  if (reportProblems(result, format) || !result.organization) {
     console.error(`nothing written to ${options.out}`);
     return 1;
   }
-  const cdktfOutdir = process.env.CDKTF_OUTDIR;
+  const organization = result.organization;
   const summary = cdktfOutdir
-    ? synthesize(result.organization, cdktfOutdir)
-    : await synthesizeAtomically(result.organization, options.out, (staging) =>
-        synthesizeInParallel(result.organization as Organization, options.inventory, staging),
+    ? synthesize(organization, cdktfOutdir)
+    : await synthesizeAtomically(organization, options.out, (staging) =>
+        synthesizeInParallel(organization, options.inventory, staging),
       );
   const warnings = result.problems.length;
   console.log(
@@ -37,6 +59,8 @@ export async function synthCommand(args: readonly string[]): Promise<number> {
 /**
  * Synthesizes into a fresh folder beside `outdir`, then swaps it in, so that a failure
  * half-way leaves the previous output whole and a removed account leaves no stale folder.
+ * `outdir` must be new, empty or an earlier synth output (checked before anything is
+ * written); Terraform's caches in it are carried over to the workspaces that remain.
  */
 export async function synthesizeAtomically(
   organization: Organization,
@@ -44,19 +68,50 @@ export async function synthesizeAtomically(
   write: (staging: string) => SynthSummary | Promise<SynthSummary> = (staging) => synthesize(organization, staging),
 ): Promise<SynthSummary> {
   const target = resolve(outdir);
-  const staging = mkdtempSync(join(dirname(target), `.${basename(target)}.next-`));
+  const replaceable = checkReplaceable(target, "synth", `--out ${outdir}`);
+  const parent = dirname(target);
+  let staging: string;
+  let created: string | undefined;
+  try {
+    created = mkdirSync(parent, { recursive: true });
+    staging = mkdtempSync(join(parent, `.${basename(target)}.next-`));
+  } catch (cause) {
+    throw new FolderError(
+      `--out ${outdir}: cannot write in ${parent} (${(cause as NodeJS.ErrnoException).code}); nothing written`,
+    );
+  }
   // mkdtemp makes the folder private; the output is an ordinary folder like any other.
   chmodSync(staging, 0o755);
   let summary: SynthSummary;
   try {
     summary = await write(staging);
+    const accounts = organization.accounts.filter((a) => a.id).map((a) => [a.workspace, a.id as string]);
+    writeMark(staging, "synth", Object.fromEntries(accounts));
   } catch (cause) {
-    rmSync(staging, { recursive: true, force: true });
+    rmSync(created ?? staging, { recursive: true, force: true });
     throw cause;
   }
   const previous = `${staging}.previous`;
-  if (existsSync(target)) renameSync(target, previous);
-  renameSync(staging, target);
+  try {
+    if (replaceable.exists) renameSync(target, previous);
+  } catch (cause) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new FolderError(
+      `--out ${outdir}: cannot replace it (${(cause as NodeJS.ErrnoException).code}); nothing written`,
+    );
+  }
+  try {
+    renameSync(staging, target);
+  } catch (cause) {
+    if (replaceable.exists) renameSync(previous, target);
+    rmSync(staging, { recursive: true, force: true });
+    throw new FolderError(
+      `--out ${outdir}: cannot replace it (${(cause as NodeJS.ErrnoException).code}); left as it was`,
+    );
+  }
+  for (const path of replaceable.carry) {
+    if (existsSync(dirname(join(target, path)))) renameSync(join(previous, path), join(target, path));
+  }
   rmSync(previous, { recursive: true, force: true });
   return summary;
 }

@@ -59,3 +59,33 @@ export function affectedWorkspaces(baseDir: string, headDir: string): AffectedWo
   for (const workspace of base) if (!inHead.has(workspace)) affected.push({ workspace, change: "removed" });
   return affected.sort((a, b) => a.workspace.localeCompare(b.workspace));
 }
+
+/** An account whose workspace changed name between two synth outputs: its key was renamed. */
+export interface RenamedAccount {
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * Accounts that left one workspace and appeared in another (same account id, different
+ * workspace name) between two synths, by the account ids their marks record. Such an edit
+ * plans as a destroy of the old workspace and a new one that collides with the account's
+ * existing recorder and detector, so the commands refuse it.
+ */
+export function renamedAccounts(
+  base: Readonly<Record<string, string>>,
+  head: Readonly<Record<string, string>>,
+): RenamedAccount[] {
+  const headById = new Map(Object.entries(head).map(([workspace, id]) => [id, workspace]));
+  return Object.entries(base).flatMap(([from, id]) => {
+    const to = headById.get(id);
+    return to !== undefined && to !== from && !(from in head) ? [{ id, from, to }] : [];
+  });
+}
+
+/** The message that refuses a renamed account key and says how to rename instead. */
+export function describeRenames(renames: readonly RenamedAccount[]): string {
+  const lines = renames.map((r) => `account ${r.id} moved from workspace ${r.from} to ${r.to}`);
+  return `${lines.join("; ")}: an account's key is its identity (its workspace, its state, every address), so a new key would destroy the old workspace and collide with what the account already has. Keep the key and change its name with the account's \`name\` field (docs/inventory.md, "Renaming an account")`;
+}

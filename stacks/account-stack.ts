@@ -12,6 +12,19 @@ import type { Account, Organization } from "../inventory/model.js";
 /** Value of the `managed-by` tag on everything this project creates. */
 export const MANAGED_BY = "fleetfile";
 
+/** Folder of local state, beside the synth output's folder (`cdktf.out` → `terraform-state`): no synth deletes it. */
+export const LOCAL_STATE_FOLDER = "terraform-state";
+
+/**
+ * Path of a workspace's local state, relative to its folder `<out>/stacks/<workspace>`,
+ * where Terraform runs: `<out>/../terraform-state/<workspace>.tfstate`. Outside the synth
+ * output, so that replacing the output never loses state; relative, so that two synths
+ * into different folders configure the same backend and compare equal.
+ */
+export function localStatePath(workspace: string): string {
+  return `../../../${LOCAL_STATE_FOLDER}/${workspace}.tfstate`;
+}
+
 /** Construct IDs that name a construct's main resource and are left out of Terraform addresses. */
 const PRIMARY_IDS = new Set(["Resource", "Default"]);
 
@@ -67,7 +80,7 @@ export class AccountStack extends TerraformStack {
         workspaces: new NamedCloudWorkspace(props.account.workspace, cloud.project),
       });
     } else {
-      new LocalBackend(this, { path: "terraform.tfstate" });
+      new LocalBackend(this, { path: localStatePath(props.account.workspace) });
     }
   }
 

@@ -4,6 +4,7 @@ import type { Construct } from "constructs";
 import { LocalBackend, TerraformStack } from "../constructs/cdktf.js";
 import { TfcWorkspaces } from "../constructs/tfc-workspace.js";
 import { coreAccount, type Organization } from "../inventory/model.js";
+import { localStatePath } from "./account-stack.js";
 
 /** Name of the bootstrap workspace of organization `org`. */
 export function bootstrapWorkspaceName(org: string): string {
@@ -26,7 +27,7 @@ export class BootstrapStack extends TerraformStack {
     const cloud = inventory.organization.terraformCloud;
     if (!cloud) throw new Error("the bootstrap workspace needs organization.terraformCloud");
     super(scope, bootstrapWorkspaceName(inventory.organization.name));
-    new LocalBackend(this, { path: "terraform.tfstate" });
+    new LocalBackend(this, { path: localStatePath(this.node.id) });
     const provider = new TfeProvider(this, "tfe", {});
     const project = cloud.project
       ? new DataTfeProject(this, "project", { provider, name: cloud.project, organization: cloud.organization })

@@ -17,6 +17,7 @@ import { synthCommand } from "../../cli/synth.js";
 import { validateCommand } from "../../cli/validate.js";
 import { loadInventoryFile } from "../../inventory/load.js";
 import { formatProblem } from "../../inventory/problems.js";
+import { writeMark } from "../../review/output-folder.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURES = join(ROOT, "__tests__/fixtures/inventories");
@@ -146,9 +147,7 @@ describe("synth", () => {
 
   it("fails when the inventory has errors, leaving an existing output folder byte for byte as it was", async () => {
     const out = join(scratch, "out");
-    mkdirSync(join(out, "stacks", "acme-old"), { recursive: true });
-    writeFileSync(join(out, "stacks", "acme-old", "cdk.tf.json"), '{"resource":{}}\n');
-    writeFileSync(join(out, "manifest.json"), "previous run\n");
+    expect(await synthCommand(["--inventory", BASE, "--out", out])).toBe(0);
     const before = snapshot(out);
 
     expect(await synthCommand(["--inventory", BROKEN, "--out", out])).toBe(1);
@@ -174,6 +173,7 @@ describe("synth", () => {
     const out = join(scratch, "out");
     mkdirSync(join(out, "stacks", "acme-removed-account"), { recursive: true });
     writeFileSync(join(out, "stacks", "acme-removed-account", "cdk.tf.json"), "{}\n");
+    writeMark(out, "synth");
 
     expect(await synthCommand(["--inventory", BASE, "--out", out])).toBe(0);
 

@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { UsageError } from "../../cli/args.js";
 import { commentCommand, readPlans } from "../../cli/comment.js";
 import {
   COMMENT_MARKER,
@@ -13,6 +12,7 @@ import {
   sensitivity,
   type WorkspacePlan,
 } from "../../review/comment.js";
+import { writeMark } from "../../review/output-folder.js";
 import type { ResourceChangeJson } from "../../review/plan-json.js";
 
 /**
@@ -544,6 +544,7 @@ describe("readPlans", () => {
     const dir = mkdtempSync(join(tmpdir(), "fleetfile-plans-"));
     try {
       writeFileSync(join(dir, "not-affected.txt"), "7\n");
+      writeMark(dir, "plans");
       const read = readPlans(dir);
       expect(read.notAffected).toBe(7);
       expect(read.plans).toEqual([]);
@@ -591,7 +592,9 @@ describe("the comment command", () => {
   it("writes the Markdown of a plans folder to --out, with --plans-url as where the full plans are", () => {
     scratch = mkdtempSync(join(tmpdir(), "fleetfile-comment-"));
     const out = join(scratch, "comment.md");
-    expect(commentCommand(["--plans", join(PLANS, "account-retired"), "--out", out, "--plans-url", RUN_URL])).toBe(0);
+    expect(commentCommand(["--plans", join(PLANS, "account-retired"), "--markdown", out, "--plans-url", RUN_URL])).toBe(
+      0,
+    );
     expect(readFileSync(out, "utf8")).toBe(render("account-retired"));
   });
 
@@ -606,6 +609,6 @@ describe("the comment command", () => {
   });
 
   it("fails when --plans is missing, saying what it needs", () => {
-    expect(() => commentCommand([])).toThrow(new UsageError("comment needs --plans DIR (written by npm run plan)"));
+    expect(() => commentCommand([])).toThrow("comment needs --plans DIR (written by npm run plan)");
   });
 });
