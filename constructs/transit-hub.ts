@@ -20,11 +20,6 @@ export interface TransitHubProps {
   readonly provider?: AwsProvider;
 }
 
-/** ASN of environment number `index` (in `organization.environments` order) given the base `asn`. */
-export function environmentAsn(baseAsn: number, index: number): number {
-  return baseAsn + index;
-}
-
 /**
  * The hub of one region: a Transit Gateway per environment, each with its own default
  * route table (so VPCs of one environment reach each other and never another's), accepting

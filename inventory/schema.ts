@@ -185,12 +185,14 @@ const NetworkSchema = z
     hubAccount: pattern(PATTERNS.accountKey).meta({
       description: "Key of the account that owns the Transit Gateways.",
     }),
-    asn: z
-      .int()
-      .min(64512)
-      .max(4294967294)
-      .default(64512)
-      .meta({ description: "Amazon side ASN of the Transit Gateways." }),
+    asn: z.int().min(64512).max(4294967294).default(64512).meta({
+      description:
+        "Amazon side ASN of the Transit Gateways: the base from which each environment's ASN is derived by its name.",
+    }),
+    asns: z.record(pattern(PATTERNS.name), z.int()).optional().meta({
+      description:
+        "ASN of each environment's gateways, pinned for its life (private: 64512 to 65534 or 4200000000 to 4294967294); an environment left out gets `asn` plus a number derived from its name.",
+    }),
   })
   .meta({ description: "The Transit Gateway hub; required when any account has `vpc`." });
 

@@ -1,3 +1,4 @@
+import { environmentAsns, isPrivateAsn, PRIVATE_ASN_RANGES, PRIVATE_ASN_WORDS } from "./asn.js";
 import { type Cidr, findOverlaps, parseCidr } from "./cidr.js";
 import { type Account, resolveAccount } from "./model.js";
 import { PLACEHOLDER_NAMES, unknownPlaceholders } from "./naming.js";
@@ -26,7 +27,64 @@ export function checkMeaning(inventory: Inventory): Problem[] {
     ...checkReferences(inventory, accounts),
     ...checkIdentities(inventory, accounts),
     ...checkVpcs(inventory, accounts),
+    ...checkAsns(inventory),
   ];
+}
+
+/**
+ * The gateways' ASNs: pinned ones name environments and are private; every environment's
+ * ASN, pinned or derived, is its own (spokes find their gateway by it).
+ */
+function checkAsns(inventory: Inventory): Problem[] {
+  const network = inventory.network;
+  if (!network) return [];
+  const environments = inventory.organization.environments;
+  const pinned = network.asns ?? {};
+  const problems: Problem[] = [];
+  for (const [env, asn] of Object.entries(pinned)) {
+    if (!environments.includes(env)) {
+      problems.push(
+        error(["network", "asns", env], `"${env}" is not an environment`, `allowed: ${environments.join(", ")}`, true),
+      );
+    } else if (!isPrivateAsn(asn)) {
+      problems.push(error(["network", "asns", env], `${asn} is not a private ASN`, `allowed: ${PRIVATE_ASN_WORDS}`));
+    }
+  }
+  const derived = environments.filter((env) => !Object.hasOwn(pinned, env));
+  if (derived.length > 0 && !isPrivateAsn(network.asn)) {
+    problems.push(
+      error(
+        ["network", "asn"],
+        `${network.asn} is not a private ASN`,
+        `allowed: ${PRIVATE_ASN_WORDS}, or pin every environment's ASN in network.asns`,
+      ),
+    );
+    return problems;
+  }
+  const owners = new Map<number, string>();
+  for (const [env, asn] of environmentAsns(environments, network.asn, pinned)) {
+    const first = owners.get(asn);
+    if (first === undefined) {
+      owners.set(asn, env);
+      continue;
+    }
+    const path = Object.hasOwn(pinned, env) ? ["network", "asns", env] : ["network", "asn"];
+    problems.push(
+      error(
+        path,
+        `environments ${first} and ${env} would share the gateway ASN ${asn}`,
+        `allowed: a different ASN for each; pin one in network.asns (for example ${env}: ${freeAsn(owners, network.asn)})`,
+      ),
+    );
+  }
+  return problems;
+}
+
+/** The first private ASN from `base` up that no environment uses, for a suggestion. */
+function freeAsn(used: ReadonlyMap<number, string>, base: number): number {
+  let asn = isPrivateAsn(base) ? base : PRIVATE_ASN_RANGES[0].min;
+  while (used.has(asn)) asn++;
+  return asn;
 }
 
 const at = (account: Account, ...rest: (string | number)[]): FieldPath => ["accounts", account.key, ...rest];

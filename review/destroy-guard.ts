@@ -1,12 +1,20 @@
 import type { ResourceChange } from "./plan-json.js";
 
-/** Resource types whose loss cannot be undone: accounts, log buckets, the log key, trails, Terraform Cloud workspaces (their state). */
+/**
+ * Resource types whose loss cannot be undone, or takes a network down: accounts, log
+ * buckets, the log key, trails, Terraform Cloud workspaces (their state), and Transit
+ * Gateways with their attachments and route tables (every VPC of an environment loses
+ * its routes until they are back).
+ */
 export const PROTECTED_TYPES = new Set([
   "aws_organizations_account",
   "aws_s3_bucket",
   "aws_kms_key",
   "aws_cloudtrail",
   "tfe_workspace",
+  "aws_ec2_transit_gateway",
+  "aws_ec2_transit_gateway_vpc_attachment",
+  "aws_ec2_transit_gateway_route_table",
 ]);
 
 /** A destroy or replacement of a protected resource. */

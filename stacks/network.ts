@@ -1,6 +1,8 @@
 import { SpokeVpc } from "../constructs/spoke-vpc.js";
-import { environmentAsn, TransitHub } from "../constructs/transit-hub.js";
+import { TransitHub } from "../constructs/transit-hub.js";
+import { environmentAsns } from "../inventory/asn.js";
 import { parseCidr, splitCidr } from "../inventory/cidr.js";
+import type { Inventory } from "../inventory/schema.js";
 import type { AccountStack } from "./account-stack.js";
 import { baselineNames } from "./baseline.js";
 import { organization } from "./organization-data.js";
@@ -10,12 +12,17 @@ export function vpcRegions(stack: AccountStack): string[] {
   return [...new Set(stack.organization.accounts.flatMap((a) => (a.vpc ? [a.vpc.region] : [])))];
 }
 
+/** The ASN of each environment's gateways (docs/network.md): pinned in network.asns, else derived from the name. */
+export function gatewayAsns(inventory: Inventory): Map<string, number> {
+  const network = inventory.network;
+  return network ? environmentAsns(inventory.organization.environments, network.asn, network.asns) : new Map();
+}
+
 /** The Transit Gateway hubs, in the network hub account. */
 export function addNetworkHub(stack: AccountStack): void {
   const inventory = stack.organization.inventory;
   if (!inventory.network || inventory.network.hubAccount !== stack.account.key) return;
-  const base = inventory.network.asn;
-  const environments = inventory.organization.environments.map((env, i) => ({ env, asn: environmentAsn(base, i) }));
+  const environments = [...gatewayAsns(inventory)].map(([env, asn]) => ({ env, asn }));
   for (const region of vpcRegions(stack)) {
     new TransitHub(stack, `hub-${region}`, {
       provider: stack.providerFor(region),
@@ -41,7 +48,7 @@ export function addSpokeVpc(stack: AccountStack): void {
     cidr: account.vpc.cidr,
     subnetCidrs: splitCidr(cidr, account.vpc.azs),
     hubAccountId: hub.id,
-    gatewayAsn: environmentAsn(network.asn, org.inventory.organization.environments.indexOf(account.env)),
+    gatewayAsn: gatewayAsns(org.inventory).get(account.env) as number,
     flowLogBucketArn: `arn:aws:s3:::${baselineNames(stack).logArchive.flowLogBucket}`,
   });
 }

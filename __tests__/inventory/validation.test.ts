@@ -321,3 +321,24 @@ describe("every error at once", () => {
     ]);
   });
 });
+
+describe("gateway ASNs", () => {
+  it("fails when network.asns pins an environment that does not exist or an ASN that is not private", () => {
+    expect(problems("asns-wrong")).toEqual([
+      'invalid/asns-wrong.yaml:23:5  network.asns.qa  "qa" is not an environment; allowed: prod, dev',
+      "invalid/asns-wrong.yaml:24:10  network.asns.dev  70000 is not a private ASN; allowed: 64512 to 65534 or 4200000000 to 4294967294",
+    ]);
+  });
+
+  it("fails when two environments would share an ASN, pinned or derived, and suggests a free one", () => {
+    expect(problems("asns-shared")).toEqual([
+      "invalid/asns-shared.yaml:21:16  network.asns.dev  environments prod and dev would share the gateway ASN 64596; allowed: a different ASN for each; pin one in network.asns (for example dev: 64512)",
+    ]);
+  });
+
+  it("fails when network.asn is not private while an environment's ASN is derived from it", () => {
+    expect(problems("asn-not-private")).toEqual([
+      "invalid/asn-not-private.yaml:21:8  network.asn  65535 is not a private ASN; allowed: 64512 to 65534 or 4200000000 to 4294967294, or pin every environment's ASN in network.asns",
+    ]);
+  });
+});

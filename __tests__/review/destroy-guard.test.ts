@@ -15,14 +15,28 @@ function guard(workspace: string, ...changes: ResourceChangeJson[]) {
 }
 
 describe("destroyViolations", () => {
-  it("protects accounts, buckets, keys, trails and Terraform Cloud workspaces", () => {
+  it("protects accounts, buckets, keys, trails, Terraform Cloud workspaces, Transit Gateways and their attachments and route tables", () => {
     expect([...PROTECTED_TYPES].sort()).toEqual([
       "aws_cloudtrail",
+      "aws_ec2_transit_gateway",
+      "aws_ec2_transit_gateway_route_table",
+      "aws_ec2_transit_gateway_vpc_attachment",
       "aws_kms_key",
       "aws_organizations_account",
       "aws_s3_bucket",
       "tfe_workspace",
     ]);
+  });
+
+  it("trips on a plan that replaces a Transit Gateway because its ASN changed", () => {
+    expect(
+      guard(
+        "acme-network",
+        change("aws_ec2_transit_gateway.hub-ap-northeast-1_dev", ["delete", "create"], {
+          action_reason: "replace_because_cannot_update",
+        }),
+      ).map((v) => [v.address, v.action]),
+    ).toEqual([["aws_ec2_transit_gateway.hub-ap-northeast-1_dev", "replace"]]);
   });
 
   it("trips on a plan that deletes an account", () => {

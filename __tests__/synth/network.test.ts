@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { derivedAsn } from "../../inventory/asn.js";
 import { parseCidr } from "../../inventory/cidr.js";
 import type { Account } from "../../inventory/model.js";
 import {
@@ -7,6 +8,7 @@ import {
   EXAMPLE_FILE,
   fixtureFile,
   ORGANIZATION_REF,
+  readInventory,
   ref,
   referencedName,
   type Synthesized,
@@ -21,10 +23,11 @@ function hub(synth: Synthesized): { account: Account; ws: Workspace } {
   return { account: synth.account(key), ws: synth.of(key) };
 }
 
-/** ASN of the gateway of `env`, worked out from the inventory: network.asn plus the env's index. */
+/** ASN of the gateway of `env`, worked out from the inventory: pinned in network.asns, else derived from network.asn and the name. */
 function asnOf(synth: Synthesized, env: string): number {
-  const inventory = synth.organization.inventory;
-  return (inventory.network?.asn ?? 0) + inventory.organization.environments.indexOf(env);
+  const network = synth.organization.inventory.network;
+  const pinned = network?.asns?.[env];
+  return pinned ?? derivedAsn(network?.asn ?? 0, env) ?? Number.NaN;
 }
 
 /** Regions that hold a VPC, from the inventory as written (a VPC's region defaults to homeRegion). */
@@ -78,7 +81,7 @@ describe.each(EXAMPLE_AND_THREE_REGIONS)("network of $title", ({ source }) => {
     }
   });
 
-  it("numbers the gateways' ASNs network.asn + the environment's index, the same in every region", () => {
+  it("numbers each gateway with its environment's ASN, pinned or derived from the name, the same in every region", () => {
     const s = synth();
     const { ws } = hub(s);
     const environments = s.organization.inventory.organization.environments;
@@ -239,9 +242,37 @@ describe("network of three-regions, in particular", () => {
     expect([...ws.byRegion("aws_ec2_transit_gateway").keys()].sort()).toEqual(["ap-southeast-2", "eu-west-1"]);
   });
 
-  it("attaches both dev VPCs of eu-west-1 to the same gateway, found by the same ASN", () => {
+  it("attaches both dev VPCs of eu-west-1 to the same gateway, found by the same ASN, derived from network.asn 65100 and the name", () => {
     const lookup = (key: string) => gatewayLookup(synth().of(key)).filters;
     expect(lookup("web-dev")).toEqual(lookup("web-dev-us"));
-    expect(lookup("web-dev")["options.amazon-side-asn"]).toEqual(["65101"]);
+    expect(lookup("web-dev")["options.amazon-side-asn"]).toEqual(["65276"]);
+  });
+});
+
+describe.each(EXAMPLE_AND_THREE_REGIONS)("environments of $title reordered or added", ({ source }) => {
+  const text = readInventory(source.file);
+  const environments = /^ {2}environments: \[([^\]]*)\]$/m.exec(text);
+  const list = environments?.[1].split(",").map((e) => e.trim()) ?? [];
+  const withEnvironments = (envs: readonly string[]) =>
+    text.replace(environments?.[0] ?? "", `  environments: [${envs.join(", ")}]`);
+  const before = synthesizeOnce(source);
+  const reordered = synthesizeOnce({ name: "reordered.yaml", text: withEnvironments([...list].reverse()) });
+  const added = synthesizeOnce({ name: "added.yaml", text: withEnvironments(["qa", ...list]) });
+
+  it("changes no workspace when the list is reordered: every gateway keeps its ASN, every spoke its lookup", () => {
+    expect(list.length).toBeGreaterThan(1);
+    for (const account of before().accountsWithWorkspace) {
+      expect(reordered().of(account.key).json, account.key).toEqual(before().of(account.key).json);
+    }
+  });
+
+  it("adds one gateway per hub region for a new environment, and changes no other gateway", () => {
+    const gateways = (s: Synthesized) => new Map(hub(s).ws.resources("aws_ec2_transit_gateway"));
+    const old = gateways(before());
+    const now = gateways(added());
+    for (const [name, gateway] of old) expect(now.get(name), name).toEqual(gateway);
+    const fresh = [...now.keys()].filter((name) => !old.has(name));
+    expect(fresh.length).toBe(hub(before()).ws.byRegion("aws_ec2_transit_gateway").size);
+    for (const name of fresh) expect(name).toMatch(/_qa$/);
   });
 });
