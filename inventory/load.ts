@@ -1,5 +1,17 @@
+import { isUtf8 } from "node:buffer";
 import { readFileSync } from "node:fs";
-import { type Document, isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import {
+  type Document,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  visit,
+} from "yaml";
 import { type Organization, resolveOrganization } from "./model.js";
 import { error, type FieldPath, type Problem, sortProblems, warning } from "./problems.js";
 import type { Inventory } from "./schema.js";
@@ -22,7 +34,14 @@ export interface LoadResult {
 export function loadInventoryFile(path: string): LoadResult {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    const bytes = readFileSync(path);
+    if (bytes.includes(0) || !isUtf8(bytes)) {
+      return {
+        file: path,
+        problems: [error([], "the file is not text (binary, or not UTF-8)", "required: a YAML text file in UTF-8")],
+      };
+    }
+    text = bytes.toString("utf8");
   } catch (cause) {
     return {
       file: path,
@@ -52,19 +71,26 @@ export function loadInventoryText(file: string, text: string): LoadResult {
     return { file, problems: sorted, organization: failed || !inventory ? undefined : resolveOrganization(inventory) };
   };
 
+  // A parser that ran out of stack has nested too deep to say anything else usefully.
+  const overflow = doc.errors.find((e) => /call stack/i.test(e.message));
+  if (overflow) return finish([tooDeep(pathAt(doc, overflow.pos[0]), position(overflow.pos[0]))]);
   // A tab in the indentation confuses the parser about everything after it: say that one thing.
   const tabs = doc.errors.filter((e) => e.code === "TAB_AS_INDENT");
   const yamlProblems = [
-    ...(tabs.length > 0 ? tabs : doc.errors).map((e) => ({
-      ...error(pathAt(doc, e.pos[0]), yamlMessage(e.message), yamlAdvice(e.code)),
-      ...position(e.pos[0]),
-    })),
+    ...(tabs.length > 0 ? tabs : doc.errors).map((e) => {
+      const offset = e.code === "BAD_INDENT" ? firstNonSpace(text, e.pos[0]) : e.pos[0];
+      const first = e.code === "DUPLICATE_KEY" ? firstOccurrence(doc, e.pos[0]) : undefined;
+      const message = first === undefined ? yamlMessage(e.message) : duplicateMessage(position(first));
+      return { ...error(pathAt(doc, offset), message, yamlAdvice(e.code)), ...position(offset) };
+    }),
     ...doc.warnings.map((w) => ({
       ...warning(pathAt(doc, w.pos[0]), yamlMessage(w.message), "see the YAML 1.2 spec"),
       ...position(w.pos[0]),
     })),
   ];
   if (doc.errors.length > 0) return finish(yamlProblems);
+  const deep = deepestBeyond(doc, MAX_DEPTH);
+  if (deep) return finish([tooDeep(deep.path, position(deep.offset))]);
 
   let value: unknown;
   try {
@@ -105,6 +131,63 @@ export function meaningBeside(value: unknown, shapeProblems: readonly Problem[])
   return checkMeaning(rest.inventory).filter(
     (p) => p.severity === "error" && p.path.length > 1 && p.path[0] === "accounts" && !mentions(p),
   );
+}
+
+/** Deepest nesting an inventory may have; the format needs 6, and recursion further on must stay far from the stack's end. */
+export const MAX_DEPTH = 32;
+
+function tooDeep(path: FieldPath, at: { line: number; col: number }): Problem {
+  return {
+    ...error(
+      path.slice(0, MAX_DEPTH),
+      `nested more than ${MAX_DEPTH} levels deep`,
+      `allowed: at most ${MAX_DEPTH} levels`,
+    ),
+    ...at,
+  };
+}
+
+/** The first node deeper than `limit` maps and lists, found without recursion; undefined when there is none. */
+function deepestBeyond(doc: Document, limit: number): { path: FieldPath; offset: number } | undefined {
+  const stack: { node: unknown; path: (string | number)[] }[] = [{ node: doc.contents, path: [] }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop() as { node: unknown; path: (string | number)[] };
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (path.length >= limit) return { path, offset: rangeStart(node) ?? 0 };
+    node.items.forEach((item, i) => {
+      if (isPair(item))
+        stack.push({ node: item.value, path: [...path, isScalar(item.key) ? String(item.key.value) : i] });
+      else stack.push({ node: item, path: [...path, i] });
+    });
+  }
+  return undefined;
+}
+
+/** Offset of the first character that is not a space on the line of `offset` (a misindented key, not column 1). */
+function firstNonSpace(text: string, offset: number): number {
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  let at = Math.max(offset, lineStart);
+  if (at === lineStart) while (text[at] === " ") at++;
+  return at;
+}
+
+/** Offset of the first key equal to the duplicate key at `offset`, in the same map. */
+function firstOccurrence(doc: Document, offset: number): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const duplicate = map.items.find((p) => rangeStart(p.key) === offset);
+      if (!duplicate) return undefined;
+      const value = isScalar(duplicate.key) ? duplicate.key.value : undefined;
+      found = rangeStart(map.items.find((p) => isScalar(p.key) && p.key.value === value)?.key);
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+function duplicateMessage(first: { line: number; col: number }): string {
+  return `key appears twice (first at line ${first.line}, column ${first.col})`;
 }
 
 function yamlMessage(message: string): string {

@@ -122,13 +122,24 @@ function issueProblems(issue: Issue, input: unknown): Problem[] {
       if (value === undefined) return [error(path, `"${path.at(-1)}" is missing`, `required: ${wanted}`)];
       if (value === null) return [error(path, path.length === 0 ? "the file is empty" : "empty", `allowed: ${wanted}`)];
       const unquotedNumber = typeof value === "number" && issue.expected === "string";
-      const found = unquotedNumber ? `${show(value)} is a number (unquoted)` : `${show(value)} is ${typeOf(value)}`;
+      const found = unquotedNumber
+        ? `${show(value)} is a number (unquoted)`
+        : typeof value === "object"
+          ? `found ${typeOf(value)}`
+          : `${show(value)} is ${typeOf(value)}`;
       return [error(path, found, `allowed: ${wanted}`)];
     }
     case "invalid_format":
       return [error(path, `${show(value)} is not valid`, `allowed: ${describeSchema(schemaAt(path), issue.format)}`)];
-    case "invalid_value":
-      return [error(path, `${show(value)} is not allowed`, `allowed: ${issue.values.map((v) => show(v)).join(", ")}`)];
+    case "invalid_value": {
+      const allowed = issue.values.map((v) => show(v)).join(", ");
+      if (value === undefined) return [error(path, `"${path.at(-1)}" is missing`, `required: ${allowed}`)];
+      const [only] = issue.values;
+      if (issue.values.length === 1 && typeof only === "number" && String(value) === String(only)) {
+        return [error(path, `${show(value)} is ${typeOf(value)}`, `allowed: the number ${only}, unquoted`)];
+      }
+      return [error(path, `${show(value)} is not allowed`, `allowed: ${allowed}`)];
+    }
     case "too_small":
       return [
         error(path, `${sizeOf(value)}`, `allowed: ${bound("at least", issue.minimum, issue.inclusive, issue.origin)}`),

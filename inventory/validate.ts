@@ -227,6 +227,18 @@ function checkReferences(inventory: Inventory, accounts: readonly Account[]): Pr
     }
     channel(at(account, "notify"), inventory.accounts[account.key].notify);
   }
+  for (const name of teams) {
+    const unheard = accounts.filter((a) => a.team === name && a.channel === undefined).map((a) => a.key);
+    if (unheard.length > 0) {
+      problems.push(
+        warning(
+          ["teams", name],
+          `team has no notify, so the budget and finding alerts of ${unheard.join(", ")} reach nobody`,
+          "set notify to a channel, or give each of these accounts its own notify",
+        ),
+      );
+    }
+  }
   return problems;
 }
 

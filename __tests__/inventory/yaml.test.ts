@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadInventoryFile, loadInventoryText } from "../../inventory/load.js";
 import { formatProblem } from "../../inventory/problems.js";
@@ -18,12 +20,12 @@ function base(): string {
 }
 
 describe("YAML", () => {
-  it("fails when a key is written twice in one map, at the second one", () => {
+  it("fails when a key is written twice in one map, at the second one, naming where the first is", () => {
     expect(load("duplicate-keys")).toEqual({
       valid: false,
       lines: [
-        "invalid/duplicate-keys.yaml:37:5  accounts.prod-payments-api.team  Map keys must be unique; allowed: each key once per map",
-        "invalid/duplicate-keys.yaml:39:3  accounts.prod-payments-api  Map keys must be unique; allowed: each key once per map",
+        "invalid/duplicate-keys.yaml:37:5  accounts.prod-payments-api.team  key appears twice (first at line 35, column 5); allowed: each key once per map",
+        "invalid/duplicate-keys.yaml:39:3  accounts.prod-payments-api  key appears twice (first at line 32, column 3); allowed: each key once per map",
       ],
     });
   });
@@ -79,5 +81,61 @@ describe("YAML", () => {
     expect(result.problems.map((p) => formatProblem(result.file, p))).toEqual([
       "no/such/accounts.yaml:1:1  (document)  cannot read the file (ENOENT); required: a readable accounts.yaml",
     ]);
+  });
+});
+
+describe("messages a new user meets in the first hour", () => {
+  const lines = (text: string) => loadInventoryText("t.yaml", text).problems.map((p) => formatProblem("t.yaml", p));
+
+  it("fails when a file is not text, in one short line instead of its bytes", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fleetfile-binary-"));
+    try {
+      const file = join(dir, "accounts.yaml");
+      writeFileSync(
+        file,
+        Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0xff, 0xfe, ...Array(6000).fill(0x90)]),
+      );
+      const printed = loadInventoryFile(file).problems.map((p) => formatProblem("accounts.yaml", p));
+      expect(printed).toEqual([
+        "accounts.yaml:1:1  (document)  the file is not text (binary, or not UTF-8); required: a YAML text file in UTF-8",
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("fails when a map is given where a map of another kind belongs, without saying 'a list is a list'", () => {
+    expect(lines(base().replace(/^teams:\n( {2}.*\n)+/m, "teams: []\n"))).toContain(
+      "t.yaml:22:8  teams  found a list; allowed: a map of named entries",
+    );
+  });
+
+  it("fails when the version is quoted, saying it must be the number 1 unquoted", () => {
+    expect(lines(base().replace("version: 1", 'version: "1"'))).toEqual([
+      't.yaml:2:10  version  "1" is a string; allowed: the number 1, unquoted',
+    ]);
+  });
+
+  it("fails when the version is missing, saying it is missing", () => {
+    expect(lines(base().replace("version: 1\n", ""))).toEqual([
+      't.yaml:1:1  version  "version" is missing; required: 1',
+    ]);
+  });
+
+  it("fails when a key is indented less than its siblings, at the key's own column", () => {
+    const text = base().replace("  homeRegion: ap-northeast-1\n", " homeRegion: ap-northeast-1\n");
+    expect(lines(text)[0]).toMatch(/^t\.yaml:7:2 /);
+  });
+
+  it("fails when YAML nests deeper than any inventory needs, with a short path and no stack overflow", () => {
+    for (const text of [
+      `a: ${"[".repeat(20000)}${"]".repeat(20000)}\n`,
+      Array.from({ length: 3000 }, (_, i) => `${"  ".repeat(i)}b:`).join("\n"),
+    ]) {
+      const [line, ...rest] = lines(text);
+      expect(rest).toEqual([]);
+      expect(line).toMatch(/nested more than 32 levels deep; allowed: at most 32 levels$/);
+      expect(line.length).toBeLessThan(250);
+    }
   });
 });
