@@ -118,7 +118,7 @@ describe("messages a new user meets in the first hour", () => {
 
   it("fails when the version is missing, saying it is missing", () => {
     expect(lines(base().replace("version: 1\n", ""))).toEqual([
-      't.yaml:1:1  version  "version" is missing; required: 1',
+      't.yaml:3:1  version  "version" is missing; required: 1',
     ]);
   });
 
