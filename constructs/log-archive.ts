@@ -71,6 +71,12 @@ export interface LogArchiveProps {
   /** Object Lock retention of the CloudTrail bucket. */
   readonly retentionDays: number;
   readonly lockMode: "COMPLIANCE" | "GOVERNANCE";
+  /**
+   * Days after which flow logs and S3 access logs expire. The CloudTrail and Config
+   * buckets keep everything: they are the audit record.
+   * @default - the same as retentionDays
+   */
+  readonly expireLogsAfterDays?: number;
   /** Role Terraform runs as: the only one that may change the buckets' settings. */
   readonly managerRoleArn: string;
   /** Name of the role AWS Config assumes in every account to deliver. */
@@ -143,8 +149,10 @@ export class LogArchive extends Construct {
     new KmsAlias(this, "key-alias", { provider, name: names.keyAlias, targetKeyId: this.key.keyId });
 
     const common = { provider, managerRoleArn: props.managerRoleArn };
+    const expireAfterDays = props.expireLogsAfterDays ?? props.retentionDays;
     this.accessLogBucket = new SecureBucket(this, "access-log-bucket", {
       ...common,
+      expireAfterDays,
       bucketName: names.accessLogBucket,
       statements: [
         {
@@ -191,6 +199,7 @@ export class LogArchive extends Construct {
       ...common,
       bucketName: names.flowLogBucket,
       accessLogBucket: this.accessLogBucket,
+      expireAfterDays,
       statements: organizationDelivery("FlowLogs", "delivery.logs.amazonaws.com", names.flowLogBucket, org),
     });
   }

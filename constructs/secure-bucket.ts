@@ -47,6 +47,12 @@ export interface SecureBucketProps {
    * @default 90
    */
   readonly coldAfterDays?: number;
+  /**
+   * Days after which objects expire; their old versions go one day later. S3 itself
+   * expires them, which the bucket policy's deny of deletes does not stop (Object Lock would).
+   * @default - objects are kept for good
+   */
+  readonly expireAfterDays?: number;
 }
 
 /** What nobody may do to the objects of a log bucket: the deny that makes it an archive. */
@@ -144,6 +150,9 @@ export class SecureBucket extends Construct {
       );
     }
     const coldAfterDays = props.coldAfterDays ?? 90;
+    const expireAfterDays = props.expireAfterDays;
+    // S3 refuses a transition on or after the expiry: objects that expire first never move.
+    const cold = expireAfterDays === undefined || expireAfterDays > coldAfterDays;
     settings.push(
       new S3BucketLifecycleConfiguration(this, "lifecycle", {
         provider,
@@ -153,8 +162,12 @@ export class SecureBucket extends Construct {
             id: "colder-storage",
             status: "Enabled",
             filter: [{ prefix: "" }],
-            transition: [{ days: coldAfterDays, storageClass: "GLACIER_IR" }],
-            noncurrentVersionTransition: [{ noncurrentDays: coldAfterDays, storageClass: "GLACIER_IR" }],
+            transition: cold ? [{ days: coldAfterDays, storageClass: "GLACIER_IR" }] : undefined,
+            noncurrentVersionTransition: cold
+              ? [{ noncurrentDays: coldAfterDays, storageClass: "GLACIER_IR" }]
+              : undefined,
+            expiration: expireAfterDays === undefined ? undefined : [{ days: expireAfterDays }],
+            noncurrentVersionExpiration: expireAfterDays === undefined ? undefined : [{ noncurrentDays: 1 }],
             abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
           },
         ],

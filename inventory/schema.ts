@@ -99,6 +99,10 @@ const LogArchiveSchema = z
     lockMode: z.enum(["COMPLIANCE", "GOVERNANCE"]).default("COMPLIANCE").meta({
       description: "Object Lock mode of the CloudTrail bucket.",
     }),
+    expireLogsAfterDays: z.int().min(1).max(36500).optional().meta({
+      description:
+        "Days after which VPC flow logs and S3 access logs expire; defaults to retentionDays. The CloudTrail and Config buckets keep everything.",
+    }),
   })
   .meta({ description: "Immutability of the CloudTrail log archive." });
 
@@ -189,7 +193,7 @@ const NetworkSchema = z
       description:
         "Amazon side ASN of the Transit Gateways: the base from which each environment's ASN is derived by its name.",
     }),
-    asns: z.record(pattern(PATTERNS.name), z.int()).optional().meta({
+    asns: z.record(pattern(PATTERNS.name), z.int().min(64512).max(4294967294)).optional().meta({
       description:
         "ASN of each environment's gateways, pinned for its life (private: 64512 to 65534 or 4200000000 to 4294967294); an environment left out gets `asn` plus a number derived from its name.",
     }),

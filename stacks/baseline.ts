@@ -67,6 +67,7 @@ export function addBaseline(stack: AccountStack): void {
       organizationId: readOrganization(stack).id,
       retentionDays: inventory.organization.logArchive.retentionDays,
       lockMode: inventory.organization.logArchive.lockMode,
+      expireLogsAfterDays: inventory.organization.logArchive.expireLogsAfterDays,
       managerRoleArn: executionRoleArn(stack),
       configRoleName: names.configRole,
     });

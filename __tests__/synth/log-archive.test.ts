@@ -7,6 +7,7 @@ import {
   fixtureFile,
   ORGANIZATION_ID,
   ORGANIZATION_REF,
+  readInventory,
   ref,
   referencedName,
   type Synthesized,
@@ -291,6 +292,31 @@ describe.each(SOURCES)("log archive of $title", ({ source, lock }) => {
     },
   );
 
+  it("expires flow logs and access logs after the retention, their old versions a day later, and keeps trail and Config logs", () => {
+    const archive = archiveOf(synth());
+    const rule = (which: "trail" | "config" | "accessLogs" | "flowLogs") =>
+      (settingOf(archive.workspace, "aws_s3_bucket_lifecycle_configuration", archive[which])?.rule as Block[])[0];
+    for (const which of ["accessLogs", "flowLogs"] as const) {
+      expect(rule(which).expiration, which).toEqual([{ days: lock[1] }]);
+      expect(rule(which).noncurrent_version_expiration, which).toEqual([{ noncurrent_days: 1 }]);
+    }
+    for (const which of ["trail", "config"] as const) {
+      expect(rule(which).expiration, which).toBeUndefined();
+      expect(rule(which).noncurrent_version_expiration, which).toBeUndefined();
+    }
+  });
+
+  it("moves no object to colder storage on or after the day it expires, which S3 refuses", () => {
+    const archive = archiveOf(synth());
+    for (const which of ["trail", "config", "accessLogs", "flowLogs"] as const) {
+      const [rule] = settingOf(archive.workspace, "aws_s3_bucket_lifecycle_configuration", archive[which])
+        ?.rule as Block[];
+      const expires = (rule.expiration as { days: number }[] | undefined)?.[0].days ?? Number.POSITIVE_INFINITY;
+      for (const t of (rule.transition as { days: number }[] | undefined) ?? [])
+        expect(t.days, which).toBeLessThan(expires);
+    }
+  });
+
   it("has exactly four buckets, and only the CloudTrail bucket is locked", () => {
     const archive = archiveOf(synth());
     expect(archive.workspace.resources("aws_s3_bucket")).toHaveLength(4);
@@ -322,6 +348,24 @@ describe.each(SOURCES)("log archive of $title", ({ source, lock }) => {
       const ws = s.of(account.key);
       expect(ws.resources("aws_s3_bucket"), ws.name).toEqual([]);
       expect(ws.resources("aws_kms_key"), ws.name).toEqual([]);
+    }
+  });
+});
+
+describe("log archive with logArchive.expireLogsAfterDays", () => {
+  const text = readInventory(EXAMPLE_FILE).replace(
+    "    retentionDays: 365\n",
+    "    retentionDays: 365\n    expireLogsAfterDays: 60\n",
+  );
+  const synth = synthesizeOnce({ name: "expiry.yaml", text });
+
+  it("expires flow logs and access logs after that many days, without first moving them to colder storage", () => {
+    const archive = archiveOf(synth());
+    for (const which of ["accessLogs", "flowLogs"] as const) {
+      const [rule] = settingOf(archive.workspace, "aws_s3_bucket_lifecycle_configuration", archive[which])
+        ?.rule as Block[];
+      expect(rule.expiration, which).toEqual([{ days: 60 }]);
+      expect(rule.transition, which).toBeUndefined();
     }
   });
 });
