@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { renderComment, type WorkspacePlan } from "../review/comment.js";
+import { COMMENT_MARKER, renderComment, type WorkspacePlan } from "../review/comment.js";
 import { checkReadable, FolderError, MARK_FILE } from "../review/output-folder.js";
 import { type CommandSpec, type ParseArgsOptionsConfig, parseCommand, UsageError } from "./args.js";
 
@@ -59,12 +59,27 @@ function readPlanJson(file: string): WorkspacePlan["plan"] {
   return plan as WorkspacePlan["plan"];
 }
 
+/** Refuses `--markdown FILE` when FILE is there and is not a comment fleetfile wrote: `--markdown accounts.yaml` must not eat the inventory. */
+export function checkCommentFile(file: string): void {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (!stat) return;
+  const option = `--markdown ${file}`;
+  if (!stat.isFile()) throw new FolderError(`${option}: is a folder, not a file; nothing written`);
+  const head = readFileSync(file, "utf8").slice(0, COMMENT_MARKER.length);
+  if (head !== COMMENT_MARKER) {
+    throw new FolderError(
+      `${option}: holds something other than a comment fleetfile wrote; nothing written. Name a new file`,
+    );
+  }
+}
+
 const SPEC = {
   name: "comment",
   usage: `usage: fleetfile comment --plans DIR [--markdown FILE] [--plans-url URL]
   Renders the pull request comment from a plans folder written by fleetfile plan.
   --plans DIR       the plans folder to read
-  --markdown FILE   write the comment to FILE (default: standard output); replaces FILE
+  --markdown FILE   write the comment to FILE (default: standard output); FILE must be new
+                    or a comment written before, which is replaced
   --plans-url URL   where reviewers find the full plans (the run's artifacts)`,
   options: { plans: { type: "string" }, markdown: { type: "string" }, "plans-url": { type: "string" } },
   elsewhere: { out: "--markdown FILE" },
@@ -77,7 +92,9 @@ export function commentCommand(args: readonly string[]): number {
   if (!values.plans) throw new UsageError("comment needs --plans DIR (written by npm run plan)", SPEC.usage);
   const { plans, removed, destroyAllowed, notAffected } = readPlans(values.plans);
   const markdown = renderComment(plans, { removed, destroyAllowed, notAffected, plansLocation: values["plans-url"] });
-  if (values.markdown) writeFileSync(values.markdown, markdown);
-  else process.stdout.write(markdown);
+  if (values.markdown) {
+    checkCommentFile(values.markdown);
+    writeFileSync(values.markdown, markdown);
+  } else process.stdout.write(markdown);
   return 0;
 }

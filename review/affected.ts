@@ -87,5 +87,5 @@ export function renamedAccounts(
 /** The message that refuses a renamed account key and says how to rename instead. */
 export function describeRenames(renames: readonly RenamedAccount[]): string {
   const lines = renames.map((r) => `account ${r.id} moved from workspace ${r.from} to ${r.to}`);
-  return `${lines.join("; ")}: an account's key is its identity (its workspace, its state, every address), so a new key would destroy the old workspace and collide with what the account already has. Keep the key and change its name with the account's \`name\` field (docs/inventory.md, "Renaming an account")`;
+  return `${lines.join("; ")}: an account's key is its identity (its workspace, its state, every address), so a new key would destroy the old workspace and collide with what the account already has. Keep the key and change its name with the account's \`name\` field (docs/commands.md, "Renaming an account")`;
 }

@@ -234,6 +234,25 @@ describe("plan --plans never deletes what fleetfile did not write", () => {
   });
 });
 
+describe("comment --markdown never overwrites what fleetfile did not write", () => {
+  it("fails when --markdown names the inventory, which survives; replaces a comment it wrote", async () => {
+    const plans = join(scratch, "plans");
+    const synth = synthCopy();
+    expect(await run("plan", "--synth", synth, "--affected-from", synth, "--plans", plans)).toBe(0);
+    const inventory = join(scratch, "accounts.yaml");
+    cpSync(BASE, inventory);
+    expect(await run("comment", "--plans", plans, "--markdown", inventory)).toBe(1);
+    expect(printed.at(-1)).toBe(
+      `fleetfile comment: --markdown ${inventory}: holds something other than a comment fleetfile wrote; nothing written. Name a new file`,
+    );
+    expect(readFileSync(inventory, "utf8")).toBe(readFileSync(BASE, "utf8"));
+    const comment = join(scratch, "comment.md");
+    expect(await run("comment", "--plans", plans, "--markdown", comment)).toBe(0);
+    expect(await run("comment", "--plans", plans, "--markdown", comment)).toBe(0);
+    expect(readFileSync(comment, "utf8")).toContain("no changes");
+  });
+});
+
 describe("arguments", () => {
   it("fails when validate is given a file as a positional argument, instead of validating accounts.yaml", async () => {
     expect(await run("validate", "my.yaml")).toBe(2);
@@ -252,6 +271,11 @@ describe("arguments", () => {
   it.each(COMMANDS)("prints the usage of %s with --help, exit 0", async (command) => {
     expect(await run(command, "--help")).toBe(0);
     expect(printed[0]).toMatch(new RegExp(`^usage: fleetfile ${command} `));
+  });
+
+  it.each(COMMANDS)("shows the usage of %s in docs/commands.md exactly as --help prints it", async (command) => {
+    await run(command, "--help");
+    expect(readFileSync(join(ROOT, "docs/commands.md"), "utf8")).toContain(`\`\`\`\n${printed[0]}\n\`\`\``);
   });
 
   it("lists every command and no internal one in the top-level usage", async () => {
