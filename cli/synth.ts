@@ -112,7 +112,13 @@ export async function synthesizeAtomically(
   for (const path of replaceable.carry) {
     if (existsSync(dirname(join(target, path)))) renameSync(join(previous, path), join(target, path));
   }
-  rmSync(previous, { recursive: true, force: true });
+  try {
+    rmSync(previous, { recursive: true, force: true });
+  } catch (cause) {
+    throw new FolderError(
+      `--out ${outdir}: the new output is in place, but the previous one could not be removed from ${previous} (${(cause as NodeJS.ErrnoException).code}); remove it by hand`,
+    );
+  }
   return summary;
 }
 

@@ -1,5 +1,14 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, type Stats, writeFileSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  type Stats,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
 
 /**
  * The mark fleetfile leaves in every folder it fills (a synth output, a plans folder):
@@ -86,6 +95,7 @@ export function checkReplaceable(dir: string, kind: OutputKind, option: string):
   const carry: string[] = [];
   const state: string[] = [];
   const foreign: string[] = [];
+  const folders: string[] = [];
   const visit = (folder: string) => {
     for (const name of readdirSync(folder).sort()) {
       const path = join(folder, name);
@@ -93,11 +103,19 @@ export function checkReplaceable(dir: string, kind: OutputKind, option: string):
       if (ours.has(rel) || (kind === "synth" && RUN_FILES.has(name))) continue;
       if (isStateFile(name)) state.push(rel);
       else if (TERRAFORM_CACHE.has(name) && kind === "synth") carry.push(rel);
-      else if (lstatSync(path).isDirectory() && !lstatSync(path).isSymbolicLink()) visit(path);
-      else foreign.push(rel);
+      else if (lstatSync(path).isDirectory() && !lstatSync(path).isSymbolicLink()) {
+        folders.push(path);
+        visit(path);
+      } else foreign.push(rel);
     }
   };
   visit(dir);
+  const locked = [dir, dirname(dir), ...folders].filter((folder) => !writable(folder));
+  if (locked.length > 0) {
+    throw new FolderError(
+      `${option}: cannot be replaced, ${listed(locked.map((f) => relative(dir, f) || "."))} not writable; nothing written`,
+    );
+  }
   if (state.length > 0) {
     throw new FolderError(
       `${option}: holds Terraform state (${listed(state)}); nothing written. fleetfile never deletes state: move it out of the folder (state lives in terraform-state/ beside it, see docs/commands.md), then run again`,
@@ -109,6 +127,15 @@ export function checkReplaceable(dir: string, kind: OutputKind, option: string):
     );
   }
   return { exists: true, carry };
+}
+
+function writable(folder: string): boolean {
+  try {
+    accessSync(folder, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Writes the mark of `dir`, listing every file in it now. */

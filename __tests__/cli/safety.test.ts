@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import {
+  chmodSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -163,6 +164,35 @@ describe("synth --out never deletes what fleetfile did not write", () => {
     );
     expect(readdirSync(scratch)).toEqual(["notes.txt"]);
     expect(readdirSync(tmpdir()).filter((name) => name.startsWith(".fleetfile-out.next-"))).toEqual([]);
+  });
+});
+
+describe("synth into a folder it may not replace", () => {
+  it("fails before swapping anything when a folder of the output is not writable, leaving no debris", () => {
+    const out = synthCopy();
+    const locked = join(out, "stacks", "acme-audit");
+    // Everything writable by everyone (the runner may be nobody), then one folder locked.
+    expect(spawnSync("chmod", ["-R", "a+rwX", scratch]).status).toBe(0);
+    chmodSync(locked, 0o555);
+    const before = snapshot(out);
+    // As root every folder is writable: run the command as nobody, which setpriv allows.
+    const asRoot = process.getuid?.() === 0;
+    const launcher = join(ROOT, "bin/fleetfile.mjs");
+    spawnSync(process.execPath, [launcher, "--help"], { cwd: ROOT });
+    const command = [launcher, "synth", "--inventory", BASE, "--out", out];
+    const result = asRoot
+      ? spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, ...command], {
+          encoding: "utf8",
+          cwd: scratch,
+        })
+      : spawnSync(process.execPath, command, { encoding: "utf8", cwd: scratch });
+    chmodSync(locked, 0o755);
+    expect(result.stderr).toContain(
+      `fleetfile synth: --out ${out}: cannot be replaced, stacks/acme-audit not writable; nothing written`,
+    );
+    expect(result.status).toBe(1);
+    expect(snapshot(out)).toEqual(before);
+    expect(readdirSync(scratch)).toEqual(["out"]);
   });
 });
 

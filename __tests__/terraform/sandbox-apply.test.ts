@@ -36,6 +36,17 @@ function withBreakGlassAdministrator(text: string): string {
   return doc.toString();
 }
 
+/** The inventory with `organization.environments` replaced by `change` of it. */
+function withEnvironments(text: string, change: (environments: string[]) => string[]): string {
+  const doc = parseDocument(text);
+  const path = ["organization", "environments"];
+  doc.setIn(path, change((doc.getIn(path) as { toJSON(): string[] }).toJSON()));
+  return doc.toString();
+}
+
+/** The workspace of {@link NETWORK_ACCOUNT}, whose gateways a reordered or longer environment list must leave alone. */
+const NETWORK_ACCOUNT = "network";
+
 const { skip } = requireTools("terraform", "moto");
 
 /**
@@ -48,13 +59,19 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
   const text = readFileSync(INVENTORY, "utf8");
   let outdir = "";
   let editedOutdir = "";
+  let reorderedOutdir = "";
+  let addedOutdir = "";
   let moto: MotoServer | undefined;
   let rows: SandboxRow[] = [];
   let edited: PlanResult;
+  let reordered: PlanResult;
+  let added: PlanResult;
 
   beforeAll(async () => {
     outdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-test-"));
     editedOutdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-edit-"));
+    reorderedOutdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-reordered-"));
+    addedOutdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-added-"));
     const organization = resolve(text);
     synthesize(organization, outdir);
     moto = await startMoto();
@@ -64,19 +81,36 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
       moto,
     });
 
-    const workspace = organization.accounts.find((a) => a.key === EDITED_ACCOUNT)!.workspace;
-    synthesize(resolve(withBreakGlassAdministrator(text)), editedOutdir);
-    const dir = join(editedOutdir, "stacks", workspace);
-    copyFileSync(join(outdir, "stacks", workspace, SANDBOX_STATE_FILE), join(dir, SANDBOX_STATE_FILE));
-    writeMotoOverride(dir);
     const runner = sandboxRunner(moto.endpoint);
-    await init(dir, runner);
-    edited = await plan(dir, runner);
+    /** Plans `key`'s workspace of the edited inventory `edit` against the state the sandbox applied. */
+    const planEdit = async (edit: string, key: string, into: string): Promise<PlanResult> => {
+      const workspace = organization.accounts.find((a) => a.key === key)!.workspace;
+      synthesize(resolve(edit), into);
+      const dir = join(into, "stacks", workspace);
+      copyFileSync(join(outdir, "stacks", workspace, SANDBOX_STATE_FILE), join(dir, SANDBOX_STATE_FILE));
+      writeMotoOverride(dir);
+      await init(dir, runner);
+      return plan(dir, runner);
+    };
+    [edited, reordered, added] = await Promise.all([
+      planEdit(withBreakGlassAdministrator(text), EDITED_ACCOUNT, editedOutdir),
+      planEdit(
+        withEnvironments(text, (envs) => [...envs].reverse()),
+        NETWORK_ACCOUNT,
+        reorderedOutdir,
+      ),
+      planEdit(
+        withEnvironments(text, (envs) => ["qa", ...envs]),
+        NETWORK_ACCOUNT,
+        addedOutdir,
+      ),
+    ]);
   }, 1_800_000);
 
   afterAll(async () => {
     await moto?.stop();
-    for (const dir of [outdir, editedOutdir]) if (dir) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [outdir, editedOutdir, reorderedOutdir, addedOutdir])
+      if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("applies every account workspace", () => {
@@ -109,6 +143,20 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
     expect(trusted).toEqual([
       "arn:aws:iam::555555555555:role/payments-owners",
       `arn:aws:iam::555555555555:role/${ADDED_PRINCIPAL}`,
+    ]);
+  });
+
+  it("plans no change of the network workspace when organization.environments is reordered", () => {
+    expect(plannedChanges(reordered.json)).toEqual([]);
+  });
+
+  it("plans only the new environment's gateways and their share when an environment is added: no replacement", () => {
+    const changes = plannedChanges(added.json);
+    expect(changes.filter((c) => c.actions.some((a) => a !== "create"))).toEqual([]);
+    const gateways = changes.filter((c) => c.address.startsWith("aws_ec2_transit_gateway."));
+    expect(gateways.map((c) => c.address)).toEqual([
+      "aws_ec2_transit_gateway.hub-ap-northeast-1_qa",
+      "aws_ec2_transit_gateway.hub-us-east-1_qa",
     ]);
   });
 });
