@@ -8,7 +8,6 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +17,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { main } from "../../cli/main.js";
 import { MARK_FILE, readMark } from "../../review/output-folder.js";
 import { LOCAL_STATE_FOLDER } from "../../stacks/account-stack.js";
+import { snapshot } from "../files.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BASE = join(ROOT, "__tests__/fixtures/inventories/valid/base.yaml");
@@ -35,20 +35,6 @@ async function run(...argv: string[]): Promise<number> {
 /** Everything printed, as one text. */
 function output(): string {
   return printed.join("\n");
-}
-
-/** Every file under `dir`, by relative path, with its bytes. */
-function snapshot(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (current: string) => {
-    for (const entry of readdirSync(current)) {
-      const path = join(current, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else files.set(relative(dir, path), readFileSync(path, "base64"));
-    }
-  };
-  walk(dir);
-  return files;
 }
 
 /** A synth output of the base inventory, made once and copied by the tests that need one. */

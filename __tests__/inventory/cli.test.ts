@@ -1,14 +1,5 @@
 import { spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +9,7 @@ import { validateCommand } from "../../cli/validate.js";
 import { loadInventoryFile } from "../../inventory/load.js";
 import { formatProblem } from "../../inventory/problems.js";
 import { writeMark } from "../../review/output-folder.js";
+import { snapshot } from "../files.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURES = join(ROOT, "__tests__/fixtures/inventories");
@@ -45,20 +37,6 @@ afterEach(() => {
   vi.unstubAllEnvs();
   rmSync(scratch, { recursive: true, force: true });
 });
-
-/** Every file under `dir`, by relative path, with its bytes. */
-function snapshot(dir: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const walk = (current: string) => {
-    for (const entry of readdirSync(current)) {
-      const path = join(current, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else files.set(relative(dir, path), readFileSync(path));
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 /** Folder names under DIR/stacks. */
 function stacks(outdir: string): string[] {

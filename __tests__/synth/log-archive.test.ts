@@ -45,6 +45,13 @@ function settingOf(workspace: Workspace, type: string, bucket: Bucket): Block | 
   return workspace.resources(type).find(([, body]) => body.bucket === ref("aws_s3_bucket", bucket.name, "id"))?.[1];
 }
 
+/** The one lifecycle rule of `bucket`; throws when the bucket has no lifecycle configuration. */
+function lifecycleRule(workspace: Workspace, bucket: Bucket): Block {
+  const lifecycle = settingOf(workspace, "aws_s3_bucket_lifecycle_configuration", bucket);
+  if (!lifecycle) throw new Error(`${bucket.bucketName} has no lifecycle configuration`);
+  return (lifecycle.rule as Block[])[0];
+}
+
 function bucketPolicy(archive: ReturnType<typeof archiveOf>, bucket: Bucket): Statement[] {
   const policy = settingOf(archive.workspace, "aws_s3_bucket_policy", bucket);
   if (!policy) throw new Error(`${bucket.bucketName} has no bucket policy`);
@@ -295,7 +302,7 @@ describe.each(SOURCES)("log archive of $title", ({ source, lock }) => {
   it("expires flow logs and access logs after the retention, their old versions a day later, and keeps trail and Config logs", () => {
     const archive = archiveOf(synth());
     const rule = (which: "trail" | "config" | "accessLogs" | "flowLogs") =>
-      (settingOf(archive.workspace, "aws_s3_bucket_lifecycle_configuration", archive[which])?.rule as Block[])[0];
+      lifecycleRule(archive.workspace, archive[which]);
     for (const which of ["accessLogs", "flowLogs"] as const) {
       expect(rule(which).expiration, which).toEqual([{ days: lock[1] }]);
       expect(rule(which).noncurrent_version_expiration, which).toEqual([{ noncurrent_days: 1 }]);
@@ -309,8 +316,7 @@ describe.each(SOURCES)("log archive of $title", ({ source, lock }) => {
   it("moves no object to colder storage on or after the day it expires, which S3 refuses", () => {
     const archive = archiveOf(synth());
     for (const which of ["trail", "config", "accessLogs", "flowLogs"] as const) {
-      const [rule] = settingOf(archive.workspace, "aws_s3_bucket_lifecycle_configuration", archive[which])
-        ?.rule as Block[];
+      const rule = lifecycleRule(archive.workspace, archive[which]);
       const expires = (rule.expiration as { days: number }[] | undefined)?.[0].days ?? Number.POSITIVE_INFINITY;
       for (const t of (rule.transition as { days: number }[] | undefined) ?? [])
         expect(t.days, which).toBeLessThan(expires);
@@ -362,8 +368,7 @@ describe("log archive with logArchive.expireLogsAfterDays", () => {
   it("expires flow logs and access logs after that many days, without first moving them to colder storage", () => {
     const archive = archiveOf(synth());
     for (const which of ["accessLogs", "flowLogs"] as const) {
-      const [rule] = settingOf(archive.workspace, "aws_s3_bucket_lifecycle_configuration", archive[which])
-        ?.rule as Block[];
+      const rule = lifecycleRule(archive.workspace, archive[which]);
       expect(rule.expiration, which).toEqual([{ days: 60 }]);
       expect(rule.transition, which).toBeUndefined();
     }

@@ -256,23 +256,29 @@ describe.each(EXAMPLE_AND_THREE_REGIONS)("environments of $title reordered or ad
   const withEnvironments = (envs: readonly string[]) =>
     text.replace(environments?.[0] ?? "", `  environments: [${envs.join(", ")}]`);
   const before = synthesizeOnce(source);
-  const reordered = synthesizeOnce({ name: "reordered.yaml", text: withEnvironments([...list].reverse()) });
-  const added = synthesizeOnce({ name: "added.yaml", text: withEnvironments(["qa", ...list]) });
 
-  it("changes no workspace when the list is reordered: every gateway keeps its ASN, every spoke its lookup", () => {
-    expect(list.length).toBeGreaterThan(1);
-    for (const account of before().accountsWithWorkspace) {
-      expect(reordered().of(account.key).json, account.key).toEqual(before().of(account.key).json);
-    }
+  describe("reordered", () => {
+    const reordered = synthesizeOnce({ name: "reordered.yaml", text: withEnvironments([...list].reverse()) });
+
+    it("changes no workspace: every gateway keeps its ASN, every spoke its lookup", () => {
+      expect(list.length).toBeGreaterThan(1);
+      for (const account of before().accountsWithWorkspace) {
+        expect(reordered().of(account.key).json, account.key).toEqual(before().of(account.key).json);
+      }
+    });
   });
 
-  it("adds one gateway per hub region for a new environment, and changes no other gateway", () => {
-    const gateways = (s: Synthesized) => new Map(hub(s).ws.resources("aws_ec2_transit_gateway"));
-    const old = gateways(before());
-    const now = gateways(added());
-    for (const [name, gateway] of old) expect(now.get(name), name).toEqual(gateway);
-    const fresh = [...now.keys()].filter((name) => !old.has(name));
-    expect(fresh.length).toBe(hub(before()).ws.byRegion("aws_ec2_transit_gateway").size);
-    for (const name of fresh) expect(name).toMatch(/_qa$/);
+  describe("with one more", () => {
+    const added = synthesizeOnce({ name: "added.yaml", text: withEnvironments(["qa", ...list]) });
+
+    it("adds one gateway per hub region for the new environment, and changes no other gateway", () => {
+      const gateways = (s: Synthesized) => new Map(hub(s).ws.resources("aws_ec2_transit_gateway"));
+      const old = gateways(before());
+      const now = gateways(added());
+      for (const [name, gateway] of old) expect(now.get(name), name).toEqual(gateway);
+      const fresh = [...now.keys()].filter((name) => !old.has(name));
+      expect(fresh.length).toBe(hub(before()).ws.byRegion("aws_ec2_transit_gateway").size);
+      for (const name of fresh) expect(name).toMatch(/_qa$/);
+    });
   });
 });
