@@ -12,6 +12,7 @@ import {
   ref,
   referencedName,
   type Synthesized,
+  synthesizeEachOnce,
   synthesizeOnce,
   type Workspace,
 } from "./support.js";
@@ -255,11 +256,13 @@ describe.each(EXAMPLE_AND_THREE_REGIONS)("environments of $title reordered or ad
   const list = environments?.[1].split(",").map((e) => e.trim()) ?? [];
   const withEnvironments = (envs: readonly string[]) =>
     text.replace(environments?.[0] ?? "", `  environments: [${envs.join(", ")}]`);
-  const before = synthesizeOnce(source);
+  const { before, reordered, added } = synthesizeEachOnce({
+    before: source,
+    reordered: { name: "reordered.yaml", text: withEnvironments([...list].reverse()) },
+    added: { name: "added.yaml", text: withEnvironments(["qa", ...list]) },
+  });
 
   describe("reordered", () => {
-    const reordered = synthesizeOnce({ name: "reordered.yaml", text: withEnvironments([...list].reverse()) });
-
     it("changes no workspace: every gateway keeps its ASN, every spoke its lookup", () => {
       expect(list.length).toBeGreaterThan(1);
       for (const account of before().accountsWithWorkspace) {
@@ -269,8 +272,6 @@ describe.each(EXAMPLE_AND_THREE_REGIONS)("environments of $title reordered or ad
   });
 
   describe("with one more", () => {
-    const added = synthesizeOnce({ name: "added.yaml", text: withEnvironments(["qa", ...list]) });
-
     it("adds one gateway per hub region for the new environment, and changes no other gateway", () => {
       const gateways = (s: Synthesized) => new Map(hub(s).ws.resources("aws_ec2_transit_gateway"));
       const old = gateways(before());

@@ -174,19 +174,34 @@ export function synthesizeInto(source: InventorySource, outdir: string): Synthes
  * folder removed in `afterAll`) and returns an accessor for the result.
  */
 export function synthesizeOnce(source: InventorySource): () => Synthesized {
-  let outdir: string | undefined;
-  let result: Synthesized | undefined;
+  return synthesizeEachOnce({ only: source }).only;
+}
+
+/** {@link synthesizeOnce} of several inventories, in one `beforeAll`: one accessor per name. */
+export function synthesizeEachOnce<K extends string>(
+  sources: Record<K, InventorySource>,
+): Record<K, () => Synthesized> {
+  const results = new Map<K, Synthesized>();
+  const outdirs: string[] = [];
   beforeAll(() => {
-    outdir = mkdtempSync(join(tmpdir(), "fleetfile-synth-"));
-    result = synthesizeInto(source, outdir);
+    for (const [name, source] of Object.entries(sources) as [K, InventorySource][]) {
+      const outdir = mkdtempSync(join(tmpdir(), "fleetfile-synth-"));
+      outdirs.push(outdir);
+      results.set(name, synthesizeInto(source, outdir));
+    }
   });
   afterAll(() => {
-    if (outdir) rmSync(outdir, { recursive: true, force: true });
+    for (const outdir of outdirs) rmSync(outdir, { recursive: true, force: true });
   });
-  return () => {
+  const accessor = (name: K) => () => {
+    const result = results.get(name);
     if (!result) throw new Error("the synth has not run: call the accessor inside a test");
     return result;
   };
+  return Object.fromEntries(Object.keys(sources).map((name) => [name, accessor(name as K)])) as Record<
+    K,
+    () => Synthesized
+  >;
 }
 
 /** Organization id that stands for the data source's value in evaluated policies. */
