@@ -256,8 +256,8 @@ describe.each(EXAMPLE_AND_THREE_REGIONS)("environments of $title reordered or ad
   const list = environments?.[1].split(",").map((e) => e.trim()) ?? [];
   const withEnvironments = (envs: readonly string[]) =>
     text.replace(environments?.[0] ?? "", `  environments: [${envs.join(", ")}]`);
-  const { before, reordered, added } = synthesizeEachOnce({
-    before: source,
+  const { original, reordered, added } = synthesizeEachOnce({
+    original: source,
     reordered: { name: "reordered.yaml", text: withEnvironments([...list].reverse()) },
     added: { name: "added.yaml", text: withEnvironments(["qa", ...list]) },
   });
@@ -265,8 +265,8 @@ describe.each(EXAMPLE_AND_THREE_REGIONS)("environments of $title reordered or ad
   describe("reordered", () => {
     it("changes no workspace: every gateway keeps its ASN, every spoke its lookup", () => {
       expect(list.length).toBeGreaterThan(1);
-      for (const account of before().accountsWithWorkspace) {
-        expect(reordered().of(account.key).json, account.key).toEqual(before().of(account.key).json);
+      for (const account of original().accountsWithWorkspace) {
+        expect(reordered().of(account.key).json, account.key).toEqual(original().of(account.key).json);
       }
     });
   });
@@ -274,11 +274,11 @@ describe.each(EXAMPLE_AND_THREE_REGIONS)("environments of $title reordered or ad
   describe("with one more", () => {
     it("adds one gateway per hub region for the new environment, and changes no other gateway", () => {
       const gateways = (s: Synthesized) => new Map(hub(s).ws.resources("aws_ec2_transit_gateway"));
-      const old = gateways(before());
+      const old = gateways(original());
       const now = gateways(added());
       for (const [name, gateway] of old) expect(now.get(name), name).toEqual(gateway);
       const fresh = [...now.keys()].filter((name) => !old.has(name));
-      expect(fresh.length).toBe(hub(before()).ws.byRegion("aws_ec2_transit_gateway").size);
+      expect(fresh.length).toBe(hub(original()).ws.byRegion("aws_ec2_transit_gateway").size);
       for (const name of fresh) expect(name).toMatch(/_qa$/);
     });
   });
