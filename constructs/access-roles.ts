@@ -38,12 +38,24 @@ export interface BaselineResources {
 export interface AccessRolesProps {
   /** Account whose roles are named by bare names. */
   readonly trustedAccountId: string;
-  /** Require MFA to assume any role. */
+  /** Require MFA to assume any role (the content role may say otherwise). */
   readonly requireMfa: boolean;
+  /** Organization id (`o-...`) that every principal must belong to, but those of {@link externalAccounts}. */
+  readonly organizationId: string;
+  /**
+   * Accounts outside the organization whose principals `access` may name.
+   * @default []
+   */
+  readonly externalAccounts?: readonly string[];
   readonly administrator?: readonly string[];
   readonly developer?: readonly string[];
   readonly operator?: readonly string[];
-  readonly content?: { readonly principals: readonly string[]; readonly buckets: readonly string[] };
+  readonly content?: {
+    readonly principals: readonly string[];
+    readonly buckets: readonly string[];
+    /** @default - requireMfa */
+    readonly requireMfa?: boolean;
+  };
   readonly accountId: string;
   readonly baseline: BaselineResources;
   readonly provider?: AwsProvider;
@@ -54,15 +66,53 @@ export function principalArn(principal: string, trustedAccountId: string): strin
   return principal.startsWith("arn:") ? principal : `arn:aws:iam::${trustedAccountId}:role/${principal}`;
 }
 
-/** Trust policy of one role: only its principals, with MFA when required. */
-export function roleTrustPolicy(principals: readonly string[], trustedAccountId: string, requireMfa: boolean): string {
+/** Who a role's trust policy admits besides its principals' own names. */
+export interface TrustBounds {
+  readonly requireMfa: boolean;
+  /** Organization id (`o-...`) that every principal but the external ones must belong to. */
+  readonly organizationId: string;
+  /**
+   * Ids of accounts outside the organization whose principals are admitted without the organization condition.
+   * @default []
+   */
+  readonly externalAccounts?: readonly string[];
+}
+
+/**
+ * Trust policy of one role: only its principals, with MFA when required, and only from the
+ * organization (aws:PrincipalOrgID), except principals of the accounts named external.
+ */
+export function roleTrustPolicy(principals: readonly string[], trustedAccountId: string, bounds: TrustBounds): string {
+  const arns = principals.map((p) => principalArn(p, trustedAccountId));
+  const external = new Set(bounds.externalAccounts ?? []);
+  const outside = arns.filter((arn) => external.has(arn.split(":")[4]));
+  const inside = arns.filter((arn) => !outside.includes(arn));
+  const mfa: Record<string, Record<string, string>> = bounds.requireMfa
+    ? { Bool: { "aws:MultiFactorAuthPresent": "true" } }
+    : {};
   return policyDocument([
-    {
-      Effect: "Allow",
-      Principal: { AWS: principals.map((p) => principalArn(p, trustedAccountId)) },
-      Action: "sts:AssumeRole",
-      ...(requireMfa ? { Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } } : {}),
-    },
+    ...(inside.length > 0
+      ? [
+          {
+            Sid: "OrganizationPrincipals",
+            Effect: "Allow" as const,
+            Principal: { AWS: inside },
+            Action: "sts:AssumeRole",
+            Condition: { ...mfa, StringEquals: { "aws:PrincipalOrgID": bounds.organizationId } },
+          },
+        ]
+      : []),
+    ...(outside.length > 0
+      ? [
+          {
+            Sid: "ExternalPrincipals",
+            Effect: "Allow" as const,
+            Principal: { AWS: outside },
+            Action: "sts:AssumeRole",
+            ...(bounds.requireMfa ? { Condition: mfa } : {}),
+          },
+        ]
+      : []),
   ]);
 }
 
@@ -81,6 +131,73 @@ export const OPERATOR_ACTIONS = [
   "ssm:TerminateSession",
   "support:*",
 ] as const;
+
+/** IAM path of the roles, instance profiles and policies that developers make for their workloads. */
+export const WORKLOAD_PATH = "/workload/";
+
+/**
+ * What the developer may do in IAM beyond PowerUserAccess (which allows no IAM): make
+ * roles, instance profiles and policies for workloads under {@link WORKLOAD_PATH}, each role
+ * only with the developer boundary attached, and pass those roles to services. Nothing
+ * outside the path: not the four roles, the execution role or the baseline's roles.
+ */
+export function workloadIamStatements(accountId: string, boundaryArn: string): PolicyStatement[] {
+  const under = (type: string) => `arn:aws:iam::${accountId}:${type}${WORKLOAD_PATH}*`;
+  const bounded = { StringEquals: { "iam:PermissionsBoundary": boundaryArn } };
+  return [
+    {
+      Sid: "CreateBoundedWorkloadRoles",
+      Effect: "Allow",
+      Action: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
+      Resource: under("role"),
+      Condition: bounded,
+    },
+    {
+      Sid: "ManageWorkloadRoles",
+      Effect: "Allow",
+      Action: [
+        "iam:AttachRolePolicy",
+        "iam:DetachRolePolicy",
+        "iam:PutRolePolicy",
+        "iam:DeleteRolePolicy",
+        "iam:DeleteRole",
+        "iam:TagRole",
+        "iam:UntagRole",
+        "iam:UpdateAssumeRolePolicy",
+        "iam:UpdateRole",
+        "iam:UpdateRoleDescription",
+        "iam:PassRole",
+      ],
+      Resource: under("role"),
+    },
+    {
+      Sid: "ManageWorkloadInstanceProfiles",
+      Effect: "Allow",
+      Action: [
+        "iam:CreateInstanceProfile",
+        "iam:DeleteInstanceProfile",
+        "iam:AddRoleToInstanceProfile",
+        "iam:RemoveRoleFromInstanceProfile",
+        "iam:TagInstanceProfile",
+      ],
+      Resource: under("instance-profile"),
+    },
+    {
+      Sid: "ManageWorkloadPolicies",
+      Effect: "Allow",
+      Action: [
+        "iam:CreatePolicy",
+        "iam:DeletePolicy",
+        "iam:CreatePolicyVersion",
+        "iam:DeletePolicyVersion",
+        "iam:SetDefaultPolicyVersion",
+        "iam:TagPolicy",
+      ],
+      Resource: under("policy"),
+    },
+    { Sid: "ReadIam", Effect: "Allow", Action: ["iam:Get*", "iam:List*"], Resource: "*" },
+  ];
+}
 
 /** Object actions of the content role, on its buckets only. */
 export const CONTENT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] as const;
@@ -145,10 +262,17 @@ export function developerBoundary(accountId: string, baseline: BaselineResources
       : []),
     ...(baseline.holdsAlertInbox
       ? [
+          // PutPermission and RemovePermission take no resource: a deny on the bus's ARN would never apply.
           {
             Sid: "DenyAlertInboxChanges",
             Effect: "Deny" as const,
-            Action: ["events:PutPermission", "events:RemovePermission", "events:DeleteEventBus"],
+            Action: ["events:PutPermission", "events:RemovePermission"],
+            Resource: "*",
+          },
+          {
+            Sid: "DenyAlertInboxDeletion",
+            Effect: "Deny" as const,
+            Action: "events:DeleteEventBus",
             Resource: `arn:aws:events:*:${accountId}:event-bus/default`,
           },
         ]
@@ -174,11 +298,15 @@ export class AccessRoles extends Construct {
   constructor(scope: Construct, id: string, props: AccessRolesProps) {
     super(scope, id);
     const provider = props.provider;
-    const role = (name: RoleName, principals: readonly string[], boundary?: string) => {
+    const role = (name: RoleName, principals: readonly string[], boundary?: string, requireMfa = props.requireMfa) => {
       const created = new IamRole(this, name, {
         provider,
         name,
-        assumeRolePolicy: roleTrustPolicy(principals, props.trustedAccountId, props.requireMfa),
+        assumeRolePolicy: roleTrustPolicy(principals, props.trustedAccountId, {
+          requireMfa,
+          organizationId: props.organizationId,
+          externalAccounts: props.externalAccounts,
+        }),
         maxSessionDuration: MAX_SESSION_SECONDS,
         permissionsBoundary: boundary,
       });
@@ -200,7 +328,20 @@ export class AccessRoles extends Construct {
         description: "Keeps the developer role away from the account's security baseline",
         policy: policyDocument(developerBoundary(props.accountId, props.baseline)),
       });
-      attach(role("developer", props.developer, boundary.arn), "PowerUserAccess");
+      const developer = role("developer", props.developer, boundary.arn);
+      attach(developer, "PowerUserAccess");
+      new IamRolePolicy(this, "developer-workload-iam", {
+        provider,
+        role: developer.id,
+        name: "workload-iam",
+        // The boundary's ARN as text: the condition compares text, and it is known before apply.
+        policy: policyDocument(
+          workloadIamStatements(
+            props.accountId,
+            `arn:aws:iam::${props.accountId}:policy/${props.baseline.namePrefix}-developer-boundary`,
+          ),
+        ),
+      });
     }
     if (props.operator) {
       const operator = role("operator", props.operator);
@@ -213,7 +354,12 @@ export class AccessRoles extends Construct {
       });
     }
     if (props.content) {
-      const content = role("content", props.content.principals);
+      const content = role(
+        "content",
+        props.content.principals,
+        undefined,
+        props.content.requireMfa ?? props.requireMfa,
+      );
       new IamRolePolicy(this, "content-objects", {
         provider,
         role: content.id,

@@ -2,6 +2,7 @@ import { OrganizationsPolicy } from "@cdktf/provider-aws/lib/organizations-polic
 import { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizations-policy-attachment";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
+import { ROLE_NAMES } from "./access-roles.js";
 import { type PolicyStatement, policyDocument } from "./policy.js";
 
 /** Which guardrails are on. */
@@ -10,6 +11,12 @@ export interface GuardrailFlags {
   readonly denyLeaveOrganization: boolean;
   readonly protectBaseline: boolean;
   readonly restrictRegions: boolean;
+  /**
+   * Deny creating IAM users, their access keys and passwords (long-lived credentials that
+   * no MFA or role boundary governs), to everyone but the execution role.
+   * @default true
+   */
+  readonly denyIamUsers?: boolean;
 }
 
 /** Props of {@link Guardrails}. */
@@ -21,6 +28,16 @@ export interface GuardrailsProps {
   readonly executionRoleName: string;
   /** Regions where regional actions are allowed. */
   readonly regions: readonly string[];
+  /**
+   * Accounts that govern fewer regions than the organization, by account id: each gets a
+   * region guardrail of its own, attached to it, so it cannot work where it has no baseline.
+   * @default {}
+   */
+  readonly accountRegions?: Readonly<Record<string, readonly string[]>>;
+  /** Account holding the organization's CloudTrail key, whose keys nobody may disable or delete. */
+  readonly logArchiveAccountId: string;
+  /** Account whose default event buses receive every account's alerts: nobody but the execution role may change who may send. */
+  readonly auditAccountId: string;
   /** Organization root that the policies are attached to. */
   readonly rootId: string;
   readonly provider?: AwsProvider;
@@ -59,24 +76,65 @@ export const GLOBAL_SERVICE_ACTIONS = [
   "waf:*",
 ] as const;
 
-/** Actions that would stop or delete the baseline's detective controls. */
+/**
+ * Actions that would stop, delete or reconfigure the baseline's detective controls, by
+ * service and action family: the trail, every Config rule, recorder, delivery channel and
+ * aggregator, every GuardDuty setting (detectors, filters, IP and threat lists, members),
+ * and VPC flow logs. Config rules carry no name in their ARN, so they are protected by
+ * action, all of them: only the execution role may create or change Config rules.
+ */
 export const BASELINE_ACTIONS = [
   "cloudtrail:StopLogging",
   "cloudtrail:DeleteTrail",
   "cloudtrail:UpdateTrail",
   "cloudtrail:PutEventSelectors",
-  "config:DeleteConfigurationRecorder",
-  "config:DeleteDeliveryChannel",
-  "config:StopConfigurationRecorder",
-  "config:DeleteConfigRule",
+  "cloudtrail:PutInsightSelectors",
+  "config:Delete*",
+  "config:Stop*",
+  "config:PutConfigRule",
   "config:PutConfigurationRecorder",
   "config:PutDeliveryChannel",
-  "guardduty:DeleteDetector",
-  "guardduty:UpdateDetector",
-  "guardduty:DisassociateFromMasterAccount",
-  "guardduty:DisassociateFromAdministratorAccount",
-  "guardduty:DeleteMembers",
+  "config:PutConfigurationAggregator",
+  "config:PutRetentionConfiguration",
+  "config:PutOrganizationConfigRule",
+  "guardduty:Create*",
+  "guardduty:Update*",
+  "guardduty:Delete*",
+  "guardduty:Disassociate*",
   "guardduty:StopMonitoringMembers",
+  "ec2:DeleteFlowLogs",
+] as const;
+
+/** What would silence the baseline's alerts: its topics, the rules that feed them, its budgets and Slack channels. */
+export const ALERT_ACTIONS = [
+  "sns:DeleteTopic",
+  "sns:SetTopicAttributes",
+  "sns:AddPermission",
+  "sns:RemovePermission",
+  "sns:Unsubscribe",
+  "sns:SetSubscriptionAttributes",
+  "events:DeleteRule",
+  "events:DisableRule",
+  "events:PutRule",
+  "events:PutTargets",
+  "events:RemoveTargets",
+  "budgets:ModifyBudget",
+  "chatbot:DeleteSlackChannelConfiguration",
+  "chatbot:UpdateSlackChannelConfiguration",
+] as const;
+
+/** What would make the organization's CloudTrail logs unreadable: nobody may do it, not even the execution role. */
+export const LOG_KEY_ACTIONS = ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:DisableKeyRotation"] as const;
+
+/** IAM actions that create long-lived credentials. */
+export const IAM_USER_ACTIONS = ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile"] as const;
+
+/** IAM actions that change a managed policy: denied on the baseline's policies (the developer boundary). */
+export const POLICY_CHANGE_ACTIONS = [
+  "iam:CreatePolicyVersion",
+  "iam:DeletePolicy",
+  "iam:DeletePolicyVersion",
+  "iam:SetDefaultPolicyVersion",
 ] as const;
 
 /** IAM actions that change a role: denied on the baseline roles (never `sts:AssumeRole`, which is how people get in). */
@@ -98,7 +156,7 @@ export const ROLE_CHANGE_ACTIONS = [
 
 /** The statements of each guardrail, by policy name suffix. */
 export function guardrailStatements(
-  props: Omit<GuardrailsProps, "rootId" | "provider">,
+  props: Omit<GuardrailsProps, "rootId" | "provider" | "accountRegions">,
 ): Record<string, PolicyStatement[]> {
   const exceptExecutionRole = {
     ArnNotLike: { "aws:PrincipalArn": `arn:aws:iam::*:role/${props.executionRoleName}` },
@@ -121,6 +179,7 @@ export function guardrailStatements(
     ];
   }
   if (props.flags.protectBaseline) {
+    const prefix = props.namePrefix;
     policies["protect-baseline"] = [
       {
         Sid: "ProtectDetectiveControls",
@@ -130,28 +189,79 @@ export function guardrailStatements(
         Condition: exceptExecutionRole,
       },
       {
+        Sid: "ProtectAlerts",
+        Effect: "Deny",
+        Action: [...ALERT_ACTIONS],
+        Resource: [
+          `arn:aws:sns:*:*:${prefix}-*`,
+          `arn:aws:events:*:*:rule/${prefix}-*`,
+          `arn:aws:budgets::*:budget/${prefix}-*`,
+          `arn:aws:chatbot::*:chat-configuration/slack-channel/${prefix}-*`,
+        ],
+        Condition: exceptExecutionRole,
+      },
+      {
         Sid: "ProtectBaselineRoles",
         Effect: "Deny",
         Action: [...ROLE_CHANGE_ACTIONS],
-        Resource: ["administrator", "developer", "operator", "content", `${props.namePrefix}-*`].map(
-          (name) => `arn:aws:iam::*:role/${name}`,
-        ),
+        Resource: [...ROLE_NAMES, props.executionRoleName, `${prefix}-*`].map((name) => `arn:aws:iam::*:role/${name}`),
         Condition: exceptExecutionRole,
       },
-    ];
-  }
-  if (props.flags.restrictRegions) {
-    policies["restrict-regions"] = [
       {
-        Sid: "DenyUngovernedRegions",
+        Sid: "ProtectBaselinePolicies",
         Effect: "Deny",
-        NotAction: [...GLOBAL_SERVICE_ACTIONS],
-        Resource: "*",
-        Condition: { StringNotEquals: { "aws:RequestedRegion": [...props.regions] } },
+        Action: [...POLICY_CHANGE_ACTIONS],
+        Resource: `arn:aws:iam::*:policy/${prefix}-*`,
+        Condition: exceptExecutionRole,
       },
+      {
+        Sid: "ProtectAlertInbox",
+        Effect: "Deny",
+        Action: ["events:PutPermission", "events:RemovePermission"],
+        Resource: "*",
+        Condition: { ...exceptExecutionRole, StringEquals: { "aws:PrincipalAccount": props.auditAccountId } },
+      },
+      {
+        Sid: "ProtectLogKey",
+        Effect: "Deny",
+        Action: [...LOG_KEY_ACTIONS],
+        Resource: `arn:aws:kms:*:${props.logArchiveAccountId}:key/*`,
+      },
+      {
+        Sid: "ProtectLogKeyPolicy",
+        Effect: "Deny",
+        Action: "kms:PutKeyPolicy",
+        Resource: `arn:aws:kms:*:${props.logArchiveAccountId}:key/*`,
+        Condition: exceptExecutionRole,
+      },
+      ...(props.flags.denyIamUsers === false
+        ? []
+        : [
+            {
+              Sid: "DenyIamUsers",
+              Effect: "Deny" as const,
+              Action: [...IAM_USER_ACTIONS],
+              Resource: "*",
+              Condition: exceptExecutionRole,
+            },
+          ]),
     ];
   }
+  if (props.flags.restrictRegions) policies["restrict-regions"] = regionStatements(props.regions);
   return policies;
+}
+
+/** The statement that denies regional actions outside `regions`. */
+export function regionStatements(regions: readonly string[]): PolicyStatement[] {
+  return [
+    {
+      Sid: "DenyUngovernedRegions",
+      Effect: "Deny",
+      NotAction: [...GLOBAL_SERVICE_ACTIONS],
+      Resource: "*",
+      Condition: { StringNotEquals: { "aws:RequestedRegion": [...regions] } },
+    },
+  ];
 }
 
 /** Service control policies from the inventory's guardrails, attached at the organization root. */
@@ -169,6 +279,21 @@ export class Guardrails extends Construct {
         provider: props.provider,
         policyId: policy.id,
         targetId: props.rootId,
+      });
+    }
+    if (!props.flags.restrictRegions) return;
+    for (const [accountId, regions] of Object.entries(props.accountRegions ?? {})) {
+      const policy = new OrganizationsPolicy(this, `regions-${accountId}`, {
+        provider: props.provider,
+        name: `${props.namePrefix}-regions-${accountId}`,
+        description: `Regions account ${accountId} governs: ${regions.join(", ")}`,
+        type: "SERVICE_CONTROL_POLICY",
+        content: policyDocument(regionStatements(regions)),
+      });
+      new OrganizationsPolicyAttachment(this, `regions-${accountId}-account`, {
+        provider: props.provider,
+        policyId: policy.id,
+        targetId: accountId,
       });
     }
   }

@@ -112,6 +112,10 @@ const IdentitySchema = z
       description: "Key of the account whose principals assume the four roles.",
     }),
     requireMfa: z.boolean().default(true).meta({ description: "Require MFA to assume the four roles." }),
+    externalAccounts: z.array(pattern(PATTERNS.accountId)).default([]).meta({
+      description:
+        "Ids of accounts outside the organization whose roles `access` may name by ARN; every other principal must belong to the organization.",
+    }),
   })
   .meta({ description: "Where the people who assume the four roles come from." });
 
@@ -129,9 +133,14 @@ const GuardrailsSchema = z
     denyRootUser: flag("Deny every action by the root user of member accounts."),
     denyLeaveOrganization: flag("Deny organizations:LeaveOrganization."),
     protectBaseline: flag(
-      "Deny stopping or deleting CloudTrail, Config, GuardDuty and the baseline roles, except by the execution role.",
+      "Deny stopping, deleting or reconfiguring CloudTrail, Config, GuardDuty, flow logs, the alerts and the baseline's roles and policies, except by the execution role; and disabling or deleting the CloudTrail key, by anyone.",
     ),
-    restrictRegions: flag("Deny regional actions outside `organization.regions`; global services are exempt."),
+    restrictRegions: flag(
+      "Deny regional actions outside `organization.regions`, and outside its own `regions` for an account that lists fewer; global services are exempt.",
+    ),
+    denyIamUsers: flag(
+      "Deny creating IAM users, access keys and console passwords (long-lived credentials), except by the execution role.",
+    ),
   })
   .meta({ description: "Service control policies attached at the organization root." });
 
@@ -223,6 +232,10 @@ const AccessSchema = z
       .strictObject({
         principals: Principals,
         buckets: z.array(pattern(PATTERNS.bucket)).min(1),
+        requireMfa: z.boolean().optional().meta({
+          description:
+            "Require MFA to assume `content`; defaults to identity.requireMfa. A deployment pipeline has no MFA: set false, and membership of the organization stays required.",
+        }),
       })
       .optional()
       .meta({ description: "Who may assume `content`, and the buckets whose objects it may get, put and delete." }),

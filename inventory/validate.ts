@@ -28,7 +28,48 @@ export function checkMeaning(inventory: Inventory): Problem[] {
     ...checkIdentities(inventory, accounts),
     ...checkVpcs(inventory, accounts),
     ...checkAsns(inventory),
+    ...checkPrincipals(inventory, accounts),
   ];
+}
+
+/**
+ * Principals named by ARN in `access`: a role or user, never a whole account (`:root`),
+ * and of an account of the organization unless its id is in identity.externalAccounts.
+ */
+function checkPrincipals(inventory: Inventory, accounts: readonly Account[]): Problem[] {
+  const ids = new Set(accounts.flatMap((a) => (a.id ? [a.id] : [])));
+  const external = new Set(inventory.organization.identity.externalAccounts);
+  const problems: Problem[] = [];
+  for (const account of accounts) {
+    const access = inventory.accounts[account.key].access ?? {};
+    for (const [role, spec] of Object.entries(access)) {
+      const listed = Array.isArray(spec) ? spec : (spec as { principals: string[] }).principals;
+      const base = Array.isArray(spec) ? ["access", role] : ["access", role, "principals"];
+      listed.forEach((principal, i) => {
+        if (!principal.startsWith("arn:")) return;
+        const path = at(account, ...base, i);
+        const owner = principal.split(":")[4];
+        if (principal.endsWith(":root")) {
+          problems.push(
+            error(
+              path,
+              `"${principal}" lets every principal of account ${owner} in`,
+              "allowed: the ARN of a role or user",
+            ),
+          );
+        } else if (!ids.has(owner) && !external.has(owner)) {
+          problems.push(
+            error(
+              path,
+              `"${principal}" belongs to account ${owner}, which is not in the organization`,
+              "allowed: principals of the organization's accounts, or list the account in organization.identity.externalAccounts",
+            ),
+          );
+        }
+      });
+    }
+  }
+  return problems;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { AccessRoles } from "../constructs/access-roles.js";
 import type { AccountStack } from "./account-stack.js";
+import { organization as organizationData } from "./organization-data.js";
 
 /** The four roles, where the account sets `access`. */
 export function addAccessRoles(stack: AccountStack): void {
@@ -11,6 +12,8 @@ export function addAccessRoles(stack: AccountStack): void {
     provider: stack.globalProvider,
     trustedAccountId: trusted?.id ?? "",
     requireMfa: org.identity.requireMfa,
+    organizationId: organizationData(stack).id,
+    externalAccounts: org.identity.externalAccounts,
     accountId: account.id ?? "",
     baseline: {
       namePrefix: org.name,

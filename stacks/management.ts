@@ -26,6 +26,13 @@ export function addManagement(stack: AccountStack): void {
     namePrefix: org.name,
     executionRoleName: org.executionRoleName,
     regions: org.regions,
+    accountRegions: Object.fromEntries(
+      organization.accounts
+        .filter((a) => a.id && a.type !== "management" && org.regions.some((r) => !a.regions.includes(r)))
+        .map((a) => [a.id as string, a.regions]),
+    ),
+    logArchiveAccountId: coreAccount(organization, "log-archive").id ?? "",
+    auditAccountId: coreAccount(organization, "audit").id ?? "",
     rootId: readOrganization(stack).roots.get(0).id,
   });
   new OrganizationsDelegatedAdministrator(stack, "config-administrator", {
