@@ -36,6 +36,11 @@ describe("imports", () => {
     expect(importing(/^@cdktf\/provider-[a-z]+$/)).toEqual([]);
   });
 
+  it("fails when anything but a test imports the AGPL-licensed IAM evaluator, which must never ship", () => {
+    expect(importing(/^@cloud-copilot\//).filter((file) => !file.startsWith("__tests__/"))).toEqual([]);
+    expect(importing(/^@cloud-copilot\//)).toContain("__tests__/synth/simulate.ts");
+  });
+
   it("fails when a file other than constructs/cdktf.ts imports cdktf itself, so a move to CDK Terrain stays a rename", () => {
     expect(importing(/^cdktf(\/.*)?$/)).toEqual(["constructs/cdktf.ts"]);
   });

@@ -19,7 +19,7 @@ function problems(name: string): string[] {
 describe("shape", () => {
   it("fails when a key is misspelled, and suggests the key that was meant", () => {
     expect(problems("unknown-key")).toEqual([
-      'invalid/unknown-key.yaml:12:5  organization.identity.requireMFA  unknown key "requireMFA"; did you mean "requireMfa"? allowed keys: trustedAccount, requireMfa',
+      'invalid/unknown-key.yaml:12:5  organization.identity.requireMFA  unknown key "requireMFA"; did you mean "requireMfa"? allowed keys: trustedAccount, requireMfa, externalAccounts',
     ]);
   });
 
@@ -339,6 +339,15 @@ describe("gateway ASNs", () => {
   it("fails when network.asn is not private while an environment's ASN is derived from it", () => {
     expect(problems("asn-not-private")).toEqual([
       "invalid/asn-not-private.yaml:21:8  network.asn  65535 is not a private ASN; allowed: 64512 to 65534 or 4200000000 to 4294967294, or pin every environment's ASN in network.asns",
+    ]);
+  });
+});
+
+describe("principals of access", () => {
+  it("fails when a principal is a whole account (:root) or a role of an account outside the organization not listed as external", () => {
+    expect(problems("principals-outside")).toEqual([
+      'invalid/principals-outside.yaml:40:23  accounts.prod-payments-api.access.administrator[0]  "arn:aws:iam::555555555555:root" lets every principal of account 555555555555 in; allowed: the ARN of a role or user',
+      'invalid/principals-outside.yaml:41:18  accounts.prod-payments-api.access.operator[0]  "arn:aws:iam::999999999999:role/vendor-support" belongs to account 999999999999, which is not in the organization; allowed: principals of the organization\'s accounts, or list the account in organization.identity.externalAccounts',
     ]);
   });
 });

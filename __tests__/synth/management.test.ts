@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { coreAccount } from "../../inventory/model.js";
-import { denies, parsePolicy, type Request, type Statement } from "./iam.js";
+import { type Caller, type Decision, PermissionModel } from "./simulate.js";
 import {
   type Block,
   EXAMPLE_FILE,
@@ -17,25 +17,20 @@ function management(synth: Synthesized): Workspace {
   return synth.of(coreAccount(synth.organization, "management").key);
 }
 
-/** The SCPs of the management workspace by their Terraform name, parsed. */
-function scps(ws: Workspace): Map<string, { name: string; body: Block; statements: Statement[] }> {
-  return new Map(
-    ws
-      .resources("aws_organizations_policy")
-      .map(([name, body]) => [name, { name, body, statements: parsePolicy(body.content as string) }]),
-  );
+/** The SCPs of the management workspace by their Terraform name. */
+function scps(ws: Workspace): Map<string, Block> {
+  return new Map(ws.resources("aws_organizations_policy"));
 }
 
-/** The one SCP whose statements deny `request`, by its Terraform name; throws when none or several do. */
-function scpDenying(ws: Workspace, request: Request): string {
-  const found = [...scps(ws).values()].filter((p) => denies(p.statements, request)).map((p) => p.name);
-  if (found.length !== 1) throw new Error(`${found.length} SCPs deny ${request.action}: ${found.join(", ")}`);
-  return found[0];
-}
-
-/** A request by a principal of a member account, in `region`. */
-function byMember(principalArn: string, action: string, resource: string, region = "us-east-1"): Request {
-  return { action, resource, context: { "aws:PrincipalArn": principalArn, "aws:RequestedRegion": region } };
+/** What the evaluator decides for a role of prod-payments-api (or `caller`) asking `action` on `resource` in `region`. */
+async function decide(
+  model: PermissionModel,
+  caller: Caller,
+  action: string,
+  resource: string,
+  region?: string,
+): Promise<Decision> {
+  return model.decide(caller, { action, resource, region });
 }
 
 describe.each([
@@ -101,14 +96,30 @@ describe.each([
     expect(ws.resources("aws_ram_sharing_with_organization")).toHaveLength(1);
   });
 
-  it("attaches every SCP to the organization root", () => {
-    const ws = management(synth());
+  it("attaches every SCP to the organization root, but the region guardrail of an account that governs fewer regions, which goes on that account", () => {
+    const s = synth();
+    const ws = management(s);
+    const org = s.organization.inventory.organization;
+    const fewer = s.organization.accounts.filter(
+      (a) => a.id && a.type !== "management" && org.regions.some((r) => !a.regions.includes(r)),
+    );
     const attachments = ws.resources("aws_organizations_policy_attachment").map(([, a]) => a);
     expect(attachments.map((a) => a.policy_id).sort()).toEqual(
       [...scps(ws).keys()].map((name) => ref("aws_organizations_policy", name, "id")).sort(),
     );
-    for (const attachment of attachments) expect(attachment.target_id).toBe(ORGANIZATION_REF.rootId);
-    for (const policy of scps(ws).values()) expect(policy.body.type).toBe("SERVICE_CONTROL_POLICY");
+    const onAccounts = attachments.filter((a) => a.target_id !== ORGANIZATION_REF.rootId).map((a) => a.target_id);
+    expect(onAccounts.sort()).toEqual(org.guardrails.restrictRegions ? fewer.map((a) => a.id).sort() : []);
+    for (const policy of scps(ws).values()) expect(policy.type).toBe("SERVICE_CONTROL_POLICY");
+  });
+
+  it("keeps every SCP within AWS's 5,120 characters, and at most 5 on a target with FullAWSAccess", () => {
+    const ws = management(synth());
+    for (const [name, policy] of scps(ws)) expect((policy.content as string).length, name).toBeLessThanOrEqual(5120);
+    const byTarget = new Map<string, number>();
+    for (const [, a] of ws.resources("aws_organizations_policy_attachment")) {
+      byTarget.set(a.target_id as string, (byTarget.get(a.target_id as string) ?? 0) + 1);
+    }
+    for (const [target, count] of byTarget) expect(count + 1, target).toBeLessThanOrEqual(5);
   });
 
   it("has account vending and guardrails in the management workspace only", () => {
@@ -125,109 +136,85 @@ describe.each([
     }
   });
 
-  it("has one SCP per guardrail that is on, and none for a guardrail that is off", () => {
+  it("denies, through the evaluator, what each guardrail that is on denies, and nothing a guardrail that is off would", async () => {
     const s = synth();
     const flags = s.organization.inventory.organization.guardrails;
-    const ws = management(s);
-    const present = (request: Request) => [...scps(ws).values()].some((p) => denies(p.statements, request));
-    const member = "arn:aws:iam::666666666666:role/administrator";
-    expect(present(byMember("arn:aws:iam::666666666666:root", "s3:ListAllMyBuckets", "*"))).toBe(flags.denyRootUser);
-    expect(present(byMember(member, "organizations:LeaveOrganization", "*"))).toBe(flags.denyLeaveOrganization);
-    expect(present(byMember(member, "cloudtrail:StopLogging", "*"))).toBe(flags.protectBaseline);
-    expect(present(byMember(member, "ec2:RunInstances", "*", "sa-east-1"))).toBe(flags.restrictRegions);
-    expect(scps(ws).size).toBe(Object.values(flags).filter(Boolean).length);
+    const model = new PermissionModel(s);
+    const workload = s.accountsWithWorkspace.find((a) => a.type === "workload" && a.access?.administrator);
+    if (!workload?.id) throw new Error("no workload account with an administrator");
+    const admin = model.role(workload.key, "administrator");
+    const region = workload.globalRegion;
+    const denied = async (caller: Caller, action: string, resource: string, where = region) =>
+      (await decide(model, caller, action, resource, where)) === "ExplicitlyDenied";
+    expect(await denied(model.root(workload.key), "ec2:DescribeInstances", "*")).toBe(flags.denyRootUser);
+    expect(await denied(admin, "organizations:LeaveOrganization", "*")).toBe(flags.denyLeaveOrganization);
+    expect(await denied(admin, "cloudtrail:StopLogging", model.arn(workload.key, "trail"))).toBe(flags.protectBaseline);
+    expect(await denied(admin, "iam:CreateUser", `arn:aws:iam::${workload.id}:user/someone`)).toBe(
+      flags.protectBaseline && flags.denyIamUsers,
+    );
+    expect(await denied(admin, "ec2:RunInstances", model.arn(workload.key, "instance", "sa-east-1"), "sa-east-1")).toBe(
+      flags.restrictRegions,
+    );
   });
 });
 
 describe("guardrails of the example (all on)", () => {
   const synth = synthesizeOnce({ file: EXAMPLE_FILE });
-  const member = "arn:aws:iam::666666666666:role/administrator";
-  const execution = "arn:aws:iam::666666666666:role/OrganizationAccountAccessRole";
+  const model = () => new PermissionModel(synth());
 
-  it("denies everything to the root user of member accounts (aws:PrincipalArn arn:aws:iam::*:root)", () => {
-    const ws = management(synth());
-    const policy = scpDenying(ws, byMember("arn:aws:iam::666666666666:root", "ec2:DescribeInstances", "*"));
-    const [statement] = scps(ws).get(policy)?.statements ?? [];
-    expect(statement.Condition).toEqual({ ArnLike: { "aws:PrincipalArn": ["arn:aws:iam::*:root"] } });
-    expect(denies(scps(ws).get(policy)?.statements ?? [], byMember(member, "ec2:DescribeInstances", "*"))).toBe(false);
+  it("denies everything to the root user of member accounts, and nothing to their roles because of it", async () => {
+    const m = model();
+    expect(await decide(m, m.root("prod-payments-api"), "ec2:DescribeInstances", "*")).toBe("ExplicitlyDenied");
+    expect(await decide(m, m.role("prod-payments-api", "operator"), "ec2:DescribeInstances", "*")).toBe("Allowed");
   });
 
-  it("denies leaving the organization to everyone", () => {
-    const ws = management(synth());
-    for (const who of [member, execution]) {
-      expect(scpDenying(ws, byMember(who, "organizations:LeaveOrganization", "*"))).toMatch(/leave/);
+  it("denies leaving the organization to everyone, the execution role included", async () => {
+    const m = model();
+    for (const caller of [m.role("prod-payments-api", "administrator"), m.executionRole("prod-payments-api")]) {
+      expect(await decide(m, caller, "organizations:LeaveOrganization", "*"), caller.label).toBe("ExplicitlyDenied");
     }
   });
 
-  it("protects the trail, Config, GuardDuty and the baseline roles from everyone but the execution role", () => {
-    const ws = management(synth());
-    const changes = [
-      ["cloudtrail:StopLogging", "*"],
-      ["cloudtrail:DeleteTrail", "*"],
-      ["config:StopConfigurationRecorder", "*"],
-      ["config:DeleteDeliveryChannel", "*"],
-      ["guardduty:DeleteDetector", "*"],
-      ["iam:DeleteRole", "arn:aws:iam::666666666666:role/developer"],
-      ["iam:PutRolePolicy", "arn:aws:iam::666666666666:role/administrator"],
-      ["iam:UpdateAssumeRolePolicy", "arn:aws:iam::666666666666:role/acme-config-recorder"],
-    ];
-    for (const [action, resource] of changes) {
-      const name = scpDenying(ws, byMember(member, action, resource));
-      expect(name, action).toMatch(/protect-baseline/);
-      const statements = scps(ws).get(name)?.statements ?? [];
-      expect(denies(statements, byMember(execution, action, resource)), `${action} by the execution role`).toBe(false);
-      for (const statement of statements) {
-        expect(statement.Condition?.ArnNotLike?.["aws:PrincipalArn"]).toEqual([
-          "arn:aws:iam::*:role/OrganizationAccountAccessRole",
-        ]);
-      }
-    }
-  });
-
-  it("denies regional actions outside organization.regions, exempting global services such as IAM and STS", () => {
-    const ws = management(synth());
-    const name = scpDenying(ws, byMember(member, "ec2:RunInstances", "*", "eu-west-3"));
-    const [statement] = scps(ws).get(name)?.statements ?? [];
-    expect(statement.NotAction).toEqual(expect.arrayContaining(["iam:*", "sts:*"]));
-    expect(statement.Condition?.StringNotEquals?.["aws:RequestedRegion"]).toEqual(["ap-northeast-1", "us-east-1"]);
-    const statements = scps(ws).get(name)?.statements ?? [];
+  it("denies regional actions outside organization.regions, but not global services such as IAM and STS", async () => {
+    const m = model();
+    const admin = m.role("stg-payments-api", "administrator");
+    const instance = (region: string) => m.arn("stg-payments-api", "instance", region);
+    expect(await decide(m, admin, "ec2:RunInstances", instance("eu-west-3"), "eu-west-3")).toBe("ExplicitlyDenied");
     for (const region of ["ap-northeast-1", "us-east-1"]) {
-      expect(denies(statements, byMember(member, "ec2:RunInstances", "*", region)), region).toBe(false);
+      expect(await decide(m, admin, "ec2:RunInstances", instance(region), region), region).toBe("Allowed");
     }
-    for (const action of ["iam:CreateRole", "sts:AssumeRole", "organizations:DescribeOrganization"]) {
-      expect(denies(statements, byMember(member, action, "*", "eu-west-3")), action).toBe(false);
-    }
+    expect(await decide(m, admin, "iam:CreateRole", "arn:aws:iam::777777777777:role/workload/x", "eu-west-3")).toBe(
+      "Allowed",
+    );
+    expect(await decide(m, admin, "sts:GetCallerIdentity", "*", "eu-west-3")).toBe("Allowed");
   });
 
-  // Bug: ProtectBaselineRoles in guardrailStatements (constructs/guardrails.ts) denies
-  // NotAction [iam:Get*, iam:List*] on arn:aws:iam::*:role/{administrator,developer,operator,content},
-  // and sts:AssumeRole is such an action on such a resource: every principal of the
-  // organization but the execution role (the identity account's roles included) is denied
-  // assuming the four roles. The deny should list IAM write actions instead.
-  it("lets the principals of the identity account assume the four roles (bug: protect-baseline denies sts:AssumeRole)", () => {
-    const ws = management(synth());
-    const statements = [...scps(ws).values()].flatMap((p) => p.statements);
-    for (const role of ["administrator", "developer", "operator", "content"]) {
-      const request = byMember(
-        "arn:aws:iam::555555555555:role/payments-owners",
-        "sts:AssumeRole",
-        `arn:aws:iam::666666666666:role/${role}`,
-        "ap-northeast-1",
-      );
-      expect(denies(statements, request), role).toBe(false);
-    }
+  it("denies prod-payments-api, which governs ap-northeast-1 only, the other governed region us-east-1", async () => {
+    const m = model();
+    const admin = m.role("prod-payments-api", "administrator");
+    const instance = m.arn("prod-payments-api", "instance", "us-east-1");
+    expect(await decide(m, admin, "ec2:RunInstances", instance, "us-east-1")).toBe("ExplicitlyDenied");
+    expect(await decide(m, m.executionRole("prod-payments-api"), "ec2:RunInstances", instance, "us-east-1")).toBe(
+      "ExplicitlyDenied",
+    );
   });
 });
 
 describe("guardrails all off", () => {
   const text = readInventory(EXAMPLE_FILE).replace(
-    /(denyRootUser|denyLeaveOrganization|protectBaseline|restrictRegions): true/g,
+    /(denyRootUser|denyLeaveOrganization|protectBaseline|restrictRegions|denyIamUsers): true/g,
     "$1: false",
   );
   const synth = synthesizeOnce({ name: "accounts.yaml (guardrails off)", text });
 
   it("is the case under test", () => {
-    expect(Object.values(synth().organization.inventory.organization.guardrails)).toEqual([false, false, false, false]);
+    expect(Object.values(synth().organization.inventory.organization.guardrails)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it("writes no SCP and no attachment, but still vends accounts", () => {
