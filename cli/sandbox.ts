@@ -5,6 +5,7 @@ import { loadInventoryFile } from "../inventory/load.js";
 import { type Account, coreAccount, type Organization } from "../inventory/model.js";
 import { synthesize } from "../stacks/synthesize.js";
 import type { OrganizationSeed } from "../terraform/moto.js";
+import { seededPrerequisites } from "../terraform/prerequisites.js";
 import { createProgress } from "../terraform/progress.js";
 import { type Workspace, workspacesIn } from "../terraform/runner.js";
 import { renderSandboxTable, runSandbox, sandboxPassed } from "../terraform/sandbox.js";
@@ -32,13 +33,17 @@ export function sandboxWaves(organization: Organization, outdir: string): Worksp
   return applyWaves(workspaces, (w) => types.get(w.name)!, CORE_APPLY_ORDER);
 }
 
-/** The organization as it stands before fleetfile runs: the management account and every member with an id. */
+/**
+ * The organization as it stands before fleetfile runs: the management account, every
+ * member with an id, and the prerequisites a user does by hand (docs/baseline.md).
+ */
 export function organizationSeed(organization: Organization): OrganizationSeed {
   const management = coreAccount(organization, "management");
   const seed = (a: Account) => ({ id: a.id!, name: a.name, email: a.email });
   return {
     management: seed(management),
     members: organization.accounts.filter((a) => a.id && a !== management).map(seed),
+    prerequisites: seededPrerequisites(),
   };
 }
 

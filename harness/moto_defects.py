@@ -315,6 +315,26 @@ def budgets_tags() -> tuple[bool, str]:
     return tags != expected, f"a budget created with tag team and tagged env has tags {tags}"
 
 
+def organizations_scp_policy_type() -> tuple[bool, str]:
+    organizations = client("organizations")
+    organizations.create_organization(FeatureSet="ALL")
+    root = organizations.list_roots()["Roots"][0]
+    policy = organizations.create_policy(
+        Name="probe",
+        Description="probe",
+        Type="SERVICE_CONTROL_POLICY",
+        Content=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}),
+    )["Policy"]["PolicySummary"]
+    try:
+        organizations.attach_policy(PolicyId=policy["Id"], TargetId=root["Id"])
+    except Exception as cause:
+        refused = f"AttachPolicy before the SCP type is enabled raised {type(cause).__name__}: {cause}"
+        organizations.enable_policy_type(RootId=root["Id"], PolicyType="SERVICE_CONTROL_POLICY")
+        organizations.attach_policy(PolicyId=policy["Id"], TargetId=root["Id"])
+        return False, f"{refused}; after EnablePolicyType it attaches"
+    return True, f"AttachPolicy of an SCP accepted with the root's policy types {root['PolicyTypes']}"
+
+
 CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
     "cloudtrail-trail-arn": cloudtrail_trail_arn,
     "cloudtrail-describe-name-filter": cloudtrail_describe_name_filter,
@@ -332,6 +352,7 @@ CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
     "ram-shared-transit-gateway": ram_shared_transit_gateway,
     "budgets-describe-subscribers": budgets_describe_subscribers,
     "budgets-tags": budgets_tags,
+    "organizations-scp-policy-type": organizations_scp_policy_type,
 }
 
 

@@ -630,6 +630,31 @@ def patch_budgets_tags() -> None:
     BudgetsResponse.untag_resource = untag_resource
 
 
+def patch_organizations_scp_policy_type() -> None:
+    """AttachPolicy of a service control policy fails until SERVICE_CONTROL_POLICY is enabled on the root.
+
+    AWS refuses it with PolicyTypeNotEnabledException; moto attaches it, so a sandbox apply
+    passes where the first real one fails. moto's own attachment of FullAWSAccess while it
+    creates an organization stays as it is.
+    """
+    from moto.organizations.exceptions import PolicyTypeNotEnabledException
+    from moto.organizations.models import OrganizationsBackend
+
+    attach = OrganizationsBackend.attach_policy
+
+    def attach_policy(self: OrganizationsBackend, **kwargs: Any) -> None:
+        policy = self.get_policy_by_id(kwargs["PolicyId"])
+        root = self.ou[0] if self.ou else None
+        enabled = root is not None and any(
+            t["Type"] == "SERVICE_CONTROL_POLICY" and t["Status"] == "ENABLED" for t in root.policy_types
+        )
+        if policy.type == "SERVICE_CONTROL_POLICY" and not policy.aws_managed and not enabled:
+            raise PolicyTypeNotEnabledException
+        attach(self, **kwargs)
+
+    OrganizationsBackend.attach_policy = attach_policy
+
+
 PATCHES: dict[str, Callable[[], None]] = {
     "cloudtrail-trail-arn": patch_cloudtrail_trail_arn,
     "cloudtrail-describe-name-filter": patch_cloudtrail_describe_name_filter,
@@ -647,6 +672,7 @@ PATCHES: dict[str, Callable[[], None]] = {
     "ram-shared-transit-gateway": patch_ram_shared_transit_gateway,
     "budgets-describe-subscribers": patch_budgets_describe_subscribers,
     "budgets-tags": patch_budgets_tags,
+    "organizations-scp-policy-type": patch_organizations_scp_policy_type,
 }
 """Every patch, by the name of the defect it mends (the names `moto_defects.py` reports)."""
 
@@ -661,7 +687,8 @@ def seed_organization(spec: dict[str, Any]) -> None:
     """Creates an organization as it exists before fleetfile first runs: managed from
     `spec["management"]`, with every member of `spec["members"]` under its own id.
 
-    Each account is `{"id", "name", "email"}`. moto's CreateAccount draws a random id;
+    Each account is `{"id", "name", "email"}`; `spec["prerequisites"]` names the steps a
+    user does by hand before the first apply (PREREQUISITES below). moto's CreateAccount draws a random id;
     the inventory's ids are pinned by drawing exactly those. As in AWS, each member gets
     an OrganizationAccountAccessRole, which the providers assume.
     """
@@ -678,6 +705,17 @@ def seed_organization(spec: dict[str, Any]) -> None:
     for member in spec["members"]:
         with mock.patch.object(utils, "make_random_account_id", return_value=member["id"]):
             backend.create_account(AccountName=member["name"], Email=member["email"])
+    for name in spec.get("prerequisites", []):
+        PREREQUISITES[name](backend)
+
+
+def enable_scp_policy_type(backend: Any) -> None:
+    """Service control policies enabled on the root, as the console or EnablePolicyType does."""
+    backend.enable_policy_type(RootId=backend.ou[0].id, PolicyType="SERVICE_CONTROL_POLICY")
+
+
+PREREQUISITES: dict[str, Callable[[Any], None]] = {"scp-policy-type": enable_scp_policy_type}
+"""The prerequisites the seed can do, by the ids of terraform/prerequisites.ts."""
 
 
 SEED_PATH = "/fleetfile-api/organization"

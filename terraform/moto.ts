@@ -21,6 +21,12 @@ export interface SeedAccount {
 export interface OrganizationSeed {
   readonly management: SeedAccount;
   readonly members: readonly SeedAccount[];
+  /**
+   * Prerequisites done by hand before the first apply, by id (terraform/prerequisites.ts):
+   * moto does each as a user would, and refuses what depends on one left out.
+   * @default []
+   */
+  readonly prerequisites?: readonly string[];
 }
 
 /** A running moto server on loopback. */

@@ -445,7 +445,6 @@ describe("the permission model, evaluated by iam-simulate", () => {
   }, 300_000);
 
   it("asks at least 150 well-formed questions of both inventories", () => {
-    console.log(`rows: ${decided.length}`);
     expect(decided.length).toBeGreaterThanOrEqual(150);
     expect(new Set(decided.map((d) => d.row.inventory)).size).toBe(2);
   });

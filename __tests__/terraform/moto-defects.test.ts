@@ -28,6 +28,7 @@ const DEFECTS = {
   "ram-shared-transit-gateway": "Transit Gateways shared through RAM invisible and unusable in member accounts",
   "budgets-describe-subscribers": "DescribeSubscribersForNotification not implemented",
   "budgets-tags": "budget tags dropped, ListTagsForResource not implemented",
+  "organizations-scp-policy-type": "an SCP attached while SERVICE_CONTROL_POLICY is not enabled on the root",
 } as const;
 
 type Report = Record<string, { present: boolean; detail: string }>;
