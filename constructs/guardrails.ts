@@ -251,15 +251,21 @@ export function guardrailStatements(
   return policies;
 }
 
-/** The statement that denies regional actions outside `regions`. */
-export function regionStatements(regions: readonly string[]): PolicyStatement[] {
+/**
+ * The statement that denies regional actions outside `regions`, to everyone, or to
+ * everyone but `exceptRole` (by name).
+ */
+export function regionStatements(regions: readonly string[], exceptRole?: string): PolicyStatement[] {
   return [
     {
       Sid: "DenyUngovernedRegions",
       Effect: "Deny",
       NotAction: [...GLOBAL_SERVICE_ACTIONS],
       Resource: "*",
-      Condition: { StringNotEquals: { "aws:RequestedRegion": [...regions] } },
+      Condition: {
+        StringNotEquals: { "aws:RequestedRegion": [...regions] },
+        ...(exceptRole ? { ArnNotLike: { "aws:PrincipalArn": `arn:aws:iam::*:role/${exceptRole}` } } : {}),
+      },
     },
   ];
 }
@@ -288,7 +294,9 @@ export class Guardrails extends Construct {
         name: `${props.namePrefix}-regions-${accountId}`,
         description: `Regions account ${accountId} governs: ${regions.join(", ")}`,
         type: "SERVICE_CONTROL_POLICY",
-        content: policyDocument(regionStatements(regions)),
+        // The execution role is exempt: it applies the account's multi-region trail, and reads
+        // the log key, in the home region, which such an account may not govern.
+        content: policyDocument(regionStatements(regions, props.executionRoleName)),
       });
       new OrganizationsPolicyAttachment(this, `regions-${accountId}-account`, {
         provider: props.provider,

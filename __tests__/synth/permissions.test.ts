@@ -143,7 +143,7 @@ const CAPABILITIES: readonly Capability[] = [
     action: "ec2:RunInstances",
     resource: (m, a) => m.arn(a.key, "instance", ungoverned(m, a)),
     region: ungoverned,
-    allowed: [],
+    allowed: ["execution role"],
     when: (s, a) =>
       s.organization.inventory.organization.guardrails.restrictRegions &&
       s.organization.inventory.organization.regions.some((r) => !a.regions.includes(r)),
@@ -380,7 +380,11 @@ function logArchiveRows(inventory: string, m: PermissionModel): Row[] {
       ask(who, caller, "write into the CloudTrail bucket", "s3:PutObject", object, "deny");
       ask(who, caller, "disable the CloudTrail key", "kms:DisableKey", key, "deny");
     }
+    // Every workspace reads the key by alias (data "aws_kms_key"): the key policy grants it to the organization.
+    ask("execution role", m.executionRole(member.key), "read the CloudTrail key", "kms:DescribeKey", key, "allow");
   }
+  const outsider = m.foreignRole("000000000001", "attacker", { inOrganization: false });
+  ask("root user", outsider, "read the CloudTrail key from outside the organization", "kms:DescribeKey", key, "deny");
   return rows;
 }
 

@@ -285,7 +285,8 @@ export class PermissionModel {
     const archive = this.synth.organization.accounts.find((a) => a.type === "log-archive")?.id ?? "";
     switch (what) {
       case "trail":
-        return `arn:aws:cloudtrail:${region}:${id}:trail/${prefix}-trail`;
+        // The multi-region trail lives in the home region, whatever the account governs.
+        return `arn:aws:cloudtrail:${this.synth.homeRegion}:${id}:trail/${prefix}-trail`;
       case "config-rule":
         return `arn:aws:config:${region}:${id}:config-rule/config-rule-abc123`;
       case "config-recorder":
