@@ -28,6 +28,8 @@ interface Capability {
 }
 
 const protect = (s: Synthesized) => s.organization.inventory.organization.guardrails.protectBaseline;
+/** Where the root user is denied everything, ordinary work is a question of the roles alone. */
+const rootDenied = (s: Synthesized) => s.organization.inventory.organization.guardrails.denyRootUser;
 const BASELINE_ONLY: readonly Who[] = ["execution role"];
 const boundaryArn = (m: PermissionModel, a: Account) =>
   `arn:aws:iam::${a.id}:policy/${m.synth.organization.inventory.organization.name}-developer-boundary`;
@@ -136,7 +138,7 @@ const CAPABILITIES: readonly Capability[] = [
     action: "ec2:RunInstances",
     resource: "instance",
     allowed: ["administrator", "developer", "execution role"],
-    when: (s) => s.organization.inventory.organization.guardrails.denyRootUser,
+    when: rootDenied,
   },
   {
     what: "run an instance in a governed region the account itself does not govern",
@@ -161,21 +163,21 @@ const CAPABILITIES: readonly Capability[] = [
     action: "dynamodb:Scan",
     resource: "data-table",
     allowed: ["administrator", "developer", "operator", "execution role"],
-    when: (s) => s.organization.inventory.organization.guardrails.denyRootUser,
+    when: rootDenied,
   },
   {
     what: "start a stopped instance",
     action: "ec2:StartInstances",
     resource: "instance",
     allowed: ["administrator", "developer", "operator", "execution role"],
-    when: (s) => s.organization.inventory.organization.guardrails.denyRootUser,
+    when: rootDenied,
   },
   {
     what: "create a function",
     action: "lambda:CreateFunction",
     resource: "function",
     allowed: ["administrator", "developer", "execution role"],
-    when: (s) => s.organization.inventory.organization.guardrails.denyRootUser,
+    when: rootDenied,
   },
   {
     what: "create a workload role with the developer boundary",
@@ -183,42 +185,42 @@ const CAPABILITIES: readonly Capability[] = [
     resource: "workload-role",
     context: (m, a) => ({ "iam:PermissionsBoundary": boundaryArn(m, a) }),
     allowed: ["administrator", "developer", "execution role"],
-    when: (s) => s.organization.inventory.organization.guardrails.denyRootUser,
+    when: rootDenied,
   },
   {
     what: "create a workload role without the developer boundary",
     action: "iam:CreateRole",
     resource: "workload-role",
     allowed: ["administrator", "execution role"],
-    when: (s) => s.organization.inventory.organization.guardrails.denyRootUser,
+    when: rootDenied,
   },
   {
     what: "pass a workload role to a service",
     action: "iam:PassRole",
     resource: "workload-role",
     allowed: ["administrator", "developer", "execution role"],
-    when: (s) => s.organization.inventory.organization.guardrails.denyRootUser,
+    when: rootDenied,
   },
   {
     what: "pass the administrator role to a service",
     action: "iam:PassRole",
     resource: roleArn("administrator"),
     allowed: ["administrator", "execution role"],
-    when: (s) => s.organization.inventory.organization.guardrails.denyRootUser,
+    when: rootDenied,
   },
   {
     what: "show an alarm's metrics",
     action: "cloudwatch:GetMetricData",
     resource: () => "*",
     allowed: ["administrator", "developer", "operator", "execution role", "channel"],
-    when: (s) => s.organization.inventory.organization.guardrails.denyRootUser,
+    when: rootDenied,
   },
   {
     what: "read an object of any bucket",
     action: "s3:GetObject",
     resource: () => "arn:aws:s3:::someone-elses-data/report.csv",
     allowed: ["administrator", "developer", "operator", "execution role"],
-    when: (s) => s.organization.inventory.organization.guardrails.denyRootUser,
+    when: rootDenied,
   },
   {
     what: "put an object into its content buckets",
