@@ -1,10 +1,11 @@
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { principalArn } from "../constructs/access-roles.js";
 import { loadInventoryFile } from "../inventory/load.js";
 import { type Account, coreAccount, type Organization } from "../inventory/model.js";
 import { synthesize } from "../stacks/synthesize.js";
-import type { OrganizationSeed } from "../terraform/moto.js";
+import type { OrganizationSeed, SeedPrincipal } from "../terraform/moto.js";
 import { seededPrerequisites } from "../terraform/prerequisites.js";
 import { createProgress } from "../terraform/progress.js";
 import { type Workspace, workspacesIn } from "../terraform/runner.js";
@@ -44,7 +45,25 @@ export function organizationSeed(organization: Organization): OrganizationSeed {
     management: seed(management),
     members: organization.accounts.filter((a) => a.id && a !== management).map(seed),
     prerequisites: seededPrerequisites(),
+    principals: namedPrincipals(organization),
+    executionRoleName: organization.inventory.organization.executionRoleName,
   };
+}
+
+/** The roles and users that the accounts' `access` names, each once: they must exist before a trust policy names them. */
+export function namedPrincipals(organization: Organization): SeedPrincipal[] {
+  const identity = organization.byKey.get(organization.inventory.organization.identity.trustedAccount)?.id ?? "";
+  const arns = new Set(
+    organization.accounts.flatMap((account) => {
+      const access = account.access ?? {};
+      const listed = [...(access.administrator ?? []), ...(access.developer ?? []), ...(access.operator ?? [])];
+      return [...listed, ...(access.content?.principals ?? [])].map((p) => principalArn(p, identity));
+    }),
+  );
+  return [...arns].flatMap((arn) => {
+    const match = /^arn:aws:iam::(\d{12}):(role|user)\/(?:.*\/)?([^/]+)$/.exec(arn);
+    return match ? [{ account: match[1], kind: match[2] as "role" | "user", name: match[3] }] : [];
+  });
 }
 
 const SPEC = {

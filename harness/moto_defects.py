@@ -335,6 +335,38 @@ def organizations_scp_policy_type() -> tuple[bool, str]:
     return True, f"AttachPolicy of an SCP accepted with the root's policy types {root['PolicyTypes']}"
 
 
+def iam_trust_principal_exists() -> tuple[bool, str]:
+    iam = client("iam")
+    trust = lambda arn: json.dumps(  # noqa: E731
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": arn}, "Action": "sts:AssumeRole"}]}
+    )
+    missing = "arn:aws:iam::555555555555:role/nobody-made-me"
+    try:
+        iam.create_role(RoleName="probe", AssumeRolePolicyDocument=trust(missing))
+    except Exception as cause:
+        refused = f"CreateRole trusting a missing role raised {type(cause).__name__}: {cause}"
+        account = boto_account()
+        iam.create_role(RoleName="existing", AssumeRolePolicyDocument=trust(f"arn:aws:iam::{account}:root"))
+        iam.create_role(RoleName="probe", AssumeRolePolicyDocument=trust(f"arn:aws:iam::{account}:role/existing"))
+        return False, f"{refused}; trusting an existing role is accepted"
+    return True, f"CreateRole accepted a trust policy naming {missing}, which does not exist"
+
+
+def sts_assume_missing_role() -> tuple[bool, str]:
+    client("organizations").create_organization(FeatureSet="ALL")
+    account = boto_account()
+    missing = f"arn:aws:iam::{account}:role/nobody-made-me"
+    try:
+        client("sts").assume_role(RoleArn=missing, RoleSessionName="probe")
+    except Exception as cause:
+        return False, f"AssumeRole of a missing role of the organization raised {type(cause).__name__}: {cause}"
+    return True, f"AssumeRole of {missing}, which does not exist, handed out credentials"
+
+
+def boto_account() -> str:
+    return client("sts").get_caller_identity()["Account"]
+
+
 CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
     "cloudtrail-trail-arn": cloudtrail_trail_arn,
     "cloudtrail-describe-name-filter": cloudtrail_describe_name_filter,
@@ -353,6 +385,8 @@ CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
     "budgets-describe-subscribers": budgets_describe_subscribers,
     "budgets-tags": budgets_tags,
     "organizations-scp-policy-type": organizations_scp_policy_type,
+    "iam-trust-principal-exists": iam_trust_principal_exists,
+    "sts-assume-missing-role": sts_assume_missing_role,
 }
 
 

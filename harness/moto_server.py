@@ -655,6 +655,84 @@ def patch_organizations_scp_policy_type() -> None:
     OrganizationsBackend.attach_policy = attach_policy
 
 
+def missing_principals(policy_document: str) -> list[str]:
+    """The role and user ARNs that a trust policy names and that do not exist in their account."""
+    import re
+
+    from moto.iam.models import iam_backends
+
+    statements = json.loads(policy_document).get("Statement", [])
+    missing = []
+    for statement in statements if isinstance(statements, list) else [statements]:
+        principal = statement.get("Principal")
+        named = principal.get("AWS", []) if isinstance(principal, dict) else []
+        for arn in named if isinstance(named, list) else [named]:
+            match = re.fullmatch(r"arn:aws:iam::(\d{12}):(role|user)/(?:.*/)?([^/]+)", arn)
+            if not match:
+                continue
+            account, kind, name = match.groups()
+            backend = iam_backends[account]["aws"]
+            names = {r.name for r in backend.roles.values()} if kind == "role" else set(backend.users)
+            if name not in names:
+                missing.append(arn)
+    return missing
+
+
+def patch_iam_trust_principal_exists() -> None:
+    """CreateRole and UpdateAssumeRolePolicy refuse a trust policy that names a role or user that does not exist.
+
+    IAM refuses it ("MalformedPolicyDocument: Invalid principal in policy"); moto accepts
+    any principal, so a sandbox apply passes where the first real one fails when the
+    identity account's roles are missing.
+    """
+    from moto.iam.exceptions import MalformedPolicyDocument
+    from moto.iam.models import IAMBackend
+
+    create, update = IAMBackend.create_role, IAMBackend.update_assume_role_policy
+
+    def refuse_missing(policy_document: str) -> None:
+        missing = missing_principals(policy_document)
+        if missing:
+            raise MalformedPolicyDocument(f'Invalid principal in policy: "AWS":"{missing[0]}"')
+
+    def create_role(self: IAMBackend, role_name: str, assume_role_policy_document: str, *args: Any, **kwargs: Any) -> Any:
+        refuse_missing(assume_role_policy_document)
+        return create(self, role_name, assume_role_policy_document, *args, **kwargs)
+
+    def update_assume_role_policy(self: IAMBackend, role_name: str, policy_document: str) -> None:
+        refuse_missing(policy_document)
+        update(self, role_name, policy_document)
+
+    IAMBackend.create_role = create_role
+    IAMBackend.update_assume_role_policy = update_assume_role_policy
+
+
+def patch_sts_assume_missing_role() -> None:
+    """AssumeRole of a role that does not exist, in an account of an organization moto holds, is refused.
+
+    AWS refuses it (AccessDenied); moto hands out credentials for any role ARN, which hides
+    a missing execution role: the management account's, or an invited account's. Accounts
+    of no organization keep moto's behaviour, which its own tests rely on.
+    """
+    from moto.iam.models import iam_backends
+    from moto.sts.exceptions import STSClientError
+    from moto.sts.models import STSBackend
+
+    assume = STSBackend.assume_role
+
+    def assume_role(self: STSBackend, region_name: str, role_session_name: str, role_arn: str, *args: Any, **kwargs: Any) -> Any:
+        account, _, name = role_arn.split(":", 5)[4], None, role_arn.split("/")[-1]
+        if organization_backend_of(account) is not None:
+            roles = {r.name for r in iam_backends[account]["aws"].roles.values()}
+            if name not in roles:
+                raise STSClientError(
+                    "AccessDenied", f"Not authorized to perform: sts:AssumeRole on resource: {role_arn}"
+                )
+        return assume(self, region_name, role_session_name, role_arn, *args, **kwargs)
+
+    STSBackend.assume_role = assume_role
+
+
 PATCHES: dict[str, Callable[[], None]] = {
     "cloudtrail-trail-arn": patch_cloudtrail_trail_arn,
     "cloudtrail-describe-name-filter": patch_cloudtrail_describe_name_filter,
@@ -673,6 +751,8 @@ PATCHES: dict[str, Callable[[], None]] = {
     "budgets-describe-subscribers": patch_budgets_describe_subscribers,
     "budgets-tags": patch_budgets_tags,
     "organizations-scp-policy-type": patch_organizations_scp_policy_type,
+    "iam-trust-principal-exists": patch_iam_trust_principal_exists,
+    "sts-assume-missing-role": patch_sts_assume_missing_role,
 }
 """Every patch, by the name of the defect it mends (the names `moto_defects.py` reports)."""
 
@@ -690,7 +770,8 @@ def seed_organization(spec: dict[str, Any]) -> None:
     Each account is `{"id", "name", "email"}`; `spec["prerequisites"]` names the steps a
     user does by hand before the first apply (PREREQUISITES below). moto's CreateAccount draws a random id;
     the inventory's ids are pinned by drawing exactly those. As in AWS, each member gets
-    an OrganizationAccountAccessRole, which the providers assume.
+    an execution role (`spec["executionRoleName"]`, by default OrganizationAccountAccessRole),
+    which the providers assume.
     """
     from unittest import mock
 
@@ -704,17 +785,57 @@ def seed_organization(spec: dict[str, Any]) -> None:
     backend.accounts[0].name, backend.accounts[0].email = management["name"], management["email"]
     for member in spec["members"]:
         with mock.patch.object(utils, "make_random_account_id", return_value=member["id"]):
-            backend.create_account(AccountName=member["name"], Email=member["email"])
+            backend.create_account(
+                AccountName=member["name"],
+                Email=member["email"],
+                RoleName=spec.get("executionRoleName", "OrganizationAccountAccessRole"),
+            )
     for name in spec.get("prerequisites", []):
-        PREREQUISITES[name](backend)
+        PREREQUISITES[name](backend, spec)
 
 
-def enable_scp_policy_type(backend: Any) -> None:
+def create_identity_principals(backend: Any, spec: dict[str, Any]) -> None:
+    """The roles and users that `access` names, in their accounts, as whoever manages sign-in creates them."""
+    from moto.iam.models import iam_backends
+
+    for principal in spec.get("principals", []):
+        iam = iam_backends[principal["account"]]["aws"]
+        if principal["kind"] == "user":
+            iam.create_user(region_name="us-east-1", user_name=principal["name"])
+            continue
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{principal['account']}:root"}, "Action": "sts:AssumeRole"}
+            ],
+        }
+        iam.create_role(principal["name"], json.dumps(trust), "/", None, "", [], None)
+
+
+def create_management_execution_role(backend: Any, spec: dict[str, Any]) -> None:
+    """The execution role in the management account, which Organizations creates only in the accounts it creates."""
+    from moto.iam.models import iam_backends
+
+    management = spec["management"]["id"]
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{management}:root"}, "Action": "sts:AssumeRole"}],
+    }
+    iam = iam_backends[management]["aws"]
+    iam.create_role(spec.get("executionRoleName", "OrganizationAccountAccessRole"), json.dumps(trust), "/", None, "", [], None)
+    iam.attach_role_policy("arn:aws:iam::aws:policy/AdministratorAccess", spec.get("executionRoleName", "OrganizationAccountAccessRole"))
+
+
+def enable_scp_policy_type(backend: Any, _: dict[str, Any]) -> None:
     """Service control policies enabled on the root, as the console or EnablePolicyType does."""
     backend.enable_policy_type(RootId=backend.ou[0].id, PolicyType="SERVICE_CONTROL_POLICY")
 
 
-PREREQUISITES: dict[str, Callable[[Any], None]] = {"scp-policy-type": enable_scp_policy_type}
+PREREQUISITES: dict[str, Callable[[Any, dict[str, Any]], None]] = {
+    "scp-policy-type": enable_scp_policy_type,
+    "identity-principals": create_identity_principals,
+    "execution-role": create_management_execution_role,
+}
 """The prerequisites the seed can do, by the ids of terraform/prerequisites.ts."""
 
 

@@ -27,6 +27,23 @@ export interface OrganizationSeed {
    * @default []
    */
   readonly prerequisites?: readonly string[];
+  /**
+   * The roles and users that the trust policies name, created by the `identity-principals` prerequisite.
+   * @default []
+   */
+  readonly principals?: readonly SeedPrincipal[];
+  /**
+   * The role Organizations creates in each member, and the `execution-role` prerequisite in the management account.
+   * @default "OrganizationAccountAccessRole"
+   */
+  readonly executionRoleName?: string;
+}
+
+/** A role or user that must exist before a trust policy may name it. */
+export interface SeedPrincipal {
+  readonly account: string;
+  readonly kind: "role" | "user";
+  readonly name: string;
 }
 
 /** A running moto server on loopback. */

@@ -19,8 +19,9 @@ export interface Prerequisite {
 /** Every prerequisite of docs/baseline.md, in its order. */
 export const PREREQUISITES: readonly Prerequisite[] = [
   { id: "scp-policy-type", title: "Service control policies enabled on the root", sandbox: "seeded" },
+  { id: "identity-principals", title: "The roles and users that `access` names", sandbox: "seeded" },
   { id: "trusted-access", title: "Trusted access in AWS Organizations", sandbox: "not modelled" },
-  { id: "execution-role", title: "The execution role in the management account", sandbox: "not modelled" },
+  { id: "execution-role", title: "The execution role in the management account", sandbox: "seeded" },
   { id: "chatbot-slack", title: "Chatbot's Slack authorisation", sandbox: "not modelled" },
   { id: "email-confirmations", title: "Email confirmations", sandbox: "not modelled" },
   { id: "existing-services", title: "Accounts that already run Config or GuardDuty", sandbox: "not modelled" },

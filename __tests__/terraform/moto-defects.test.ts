@@ -29,6 +29,8 @@ const DEFECTS = {
   "budgets-describe-subscribers": "DescribeSubscribersForNotification not implemented",
   "budgets-tags": "budget tags dropped, ListTagsForResource not implemented",
   "organizations-scp-policy-type": "an SCP attached while SERVICE_CONTROL_POLICY is not enabled on the root",
+  "iam-trust-principal-exists": "a trust policy naming a role or user that does not exist",
+  "sts-assume-missing-role": "AssumeRole of a role that does not exist in an account of the organization",
 } as const;
 
 type Report = Record<string, { present: boolean; detail: string }>;

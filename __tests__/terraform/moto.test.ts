@@ -35,6 +35,8 @@ describe.skipIf(requireTools("moto").skip)("startMoto", () => {
     await moto.seedOrganization({
       management: { id: "111111111111", name: "management", email: "m@example.com" },
       members: [{ id: "222222222222", name: "log-archive", email: "l@example.com" }],
+      // The management account's own role, which asManagement assumes: Organizations does not make it there.
+      prerequisites: ["execution-role"],
     });
     const accounts = await asManagement(
       moto.endpoint,

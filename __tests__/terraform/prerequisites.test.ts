@@ -13,57 +13,92 @@ import { init, runTerraform } from "../../terraform/runner.js";
 import { sandboxRunner } from "../../terraform/sandbox.js";
 import { requireTools } from "./support.js";
 
-/** One guardrail of the management workspace: applying it alone is enough to meet the SCP prerequisite. */
-const ATTACHMENT = "aws_organizations_policy_attachment.guardrails_deny-root-user-root";
+/** For each prerequisite the sandbox seeds: a workspace and one resource whose apply needs it, and AWS's refusal without it. */
+const NEEDS = [
+  {
+    prerequisite: "scp-policy-type",
+    workspace: "acme-management",
+    target: "aws_organizations_policy_attachment.guardrails_deny-root-user-root",
+    refusal: ["PolicyTypeNotEnabledException", "This operation can be performed only for enabled policy types"],
+  },
+  {
+    prerequisite: "identity-principals",
+    workspace: "acme-prod-payments-api",
+    target: "aws_iam_role.access_administrator",
+    refusal: [
+      "MalformedPolicyDocument",
+      'Invalid principal in policy: "AWS":"arn:aws:iam::555555555555:role/payments-owners"',
+    ],
+  },
+  {
+    prerequisite: "execution-role",
+    workspace: "acme-management",
+    target: "aws_organizations_policy_attachment.guardrails_deny-root-user-root",
+    refusal: [
+      "AccessDenied",
+      "sts:AssumeRole on resource: arn:aws:iam::111111111111:role/OrganizationAccountAccessRole",
+    ],
+  },
+] as const;
 
 /**
- * The prerequisites the sandbox seeds are the ones a user does by hand; leaving one out of
- * the seed makes the apply fail as AWS would. With the seed, the same attachments apply in
+ * The prerequisites the sandbox seeds are the ones a user does by hand; leaving them out of
+ * the seed makes the apply fail as AWS would. With the seed, the same resources apply in
  * the shared sandbox apply (sandbox-apply.test.ts), which patched moto would refuse otherwise.
  */
 describe.skipIf(requireTools("terraform", "moto").skip)("prerequisites in the sandbox", () => {
   const organization = loadInventoryFile("accounts.yaml").organization as Organization;
-  const outdir = mkdtempSync(join(tmpdir(), "fleetfile-prerequisites-"));
-  const workspace = join(outdir, "stacks", "acme-management");
-  let moto: MotoServer;
-  /** Applies the one attachment against a fresh organization seeded with `prerequisites`; returns Terraform's output. */
-  const applyWith = async (prerequisites: readonly string[]) => {
-    await moto.reset();
-    await moto.seedOrganization({ ...organizationSeed(organization), prerequisites });
-    rmSync(join(workspace, "terraform.tfstate"), { force: true });
-    const result = await runTerraform(
-      workspace,
-      ["apply", "-input=false", "-no-color", "-auto-approve", `-target=${ATTACHMENT}`],
-      sandboxRunner(moto.endpoint),
-      [0, 1],
-    );
-    return { code: result.code, output: result.stdout + result.stderr };
-  };
+  const outputs = new Map<string, { code: number; output: string }>();
+  const servers: MotoServer[] = [];
+  const folders: string[] = [];
 
+  // One moto per prerequisite, seeded with every other one, so that each apply fails for its own reason.
   beforeAll(async () => {
-    synthesize(organization, outdir);
-    writeMotoOverride(workspace);
-    moto = await startMoto();
-    await init(workspace, sandboxRunner(moto.endpoint));
-  }, 300_000);
+    await Promise.all(
+      NEEDS.map(async ({ prerequisite, workspace, target }) => {
+        const outdir = mkdtempSync(join(tmpdir(), "fleetfile-prerequisites-"));
+        folders.push(outdir);
+        synthesize(organization, outdir);
+        const moto = await startMoto();
+        servers.push(moto);
+        const others = seededPrerequisites().filter((p) => p !== prerequisite);
+        await moto.seedOrganization({ ...organizationSeed(organization), prerequisites: others });
+        const runner = sandboxRunner(moto.endpoint);
+        const dir = join(outdir, "stacks", workspace);
+        writeMotoOverride(dir);
+        await init(dir, runner);
+        const args = ["apply", "-input=false", "-no-color", "-auto-approve", `-target=${target}`];
+        const result = await runTerraform(dir, args, runner, [0, 1]);
+        outputs.set(prerequisite, { code: result.code, output: result.stdout + result.stderr });
+      }),
+    );
+  }, 600_000);
 
   afterAll(async () => {
-    await moto?.stop();
-    rmSync(outdir, { recursive: true, force: true });
+    await Promise.all(servers.map((moto) => moto.stop()));
+    for (const dir of folders) rmSync(dir, { recursive: true, force: true });
   });
 
   it("seeds every prerequisite the sandbox can model, and names the others", () => {
-    expect(organizationSeed(organization).prerequisites).toEqual(seededPrerequisites());
-    expect(seededPrerequisites()).toEqual(["scp-policy-type"]);
+    const seed = organizationSeed(organization);
+    expect(seed.prerequisites).toEqual(seededPrerequisites());
+    expect(seededPrerequisites()).toEqual(NEEDS.map((n) => n.prerequisite));
     expect(PREREQUISITES.filter((p) => p.sandbox === "not modelled").length).toBeGreaterThan(0);
+    expect(seed.principals).toEqual(
+      expect.arrayContaining([
+        { account: "555555555555", kind: "role", name: "payments-owners" },
+        { account: "555555555555", kind: "role", name: "incident-commander" },
+        { account: "555555555555", kind: "role", name: "data-devs" },
+      ]),
+    );
   });
 
-  it("fails the apply as AWS does when the seed leaves the SCP policy type out", async () => {
-    const { code, output } = await applyWith([]);
-    expect(code).toBe(1);
-    expect(output).toContain("PolicyTypeNotEnabledException");
-    expect(output).toContain("This operation can be performed only for enabled policy types");
-  }, 300_000);
+  it.each(NEEDS)("fails the apply as AWS does when the seed leaves out $prerequisite", ({ prerequisite, refusal }) => {
+    const { code, output } = outputs.get(prerequisite) ?? { code: -1, output: "" };
+    expect(code, output).toBe(1);
+    // Terraform wraps its error text: compare with whitespace runs made single spaces.
+    for (const text of refusal) expect(output.replace(/\s+/g, " ")).toContain(text);
+  });
 });
 
 describe("the prerequisites of docs/baseline.md", () => {
