@@ -139,7 +139,7 @@ const GuardrailsSchema = z
       "Deny regional actions outside `organization.regions`, and outside its own `regions` for an account that lists fewer; global services are exempt.",
     ),
     denyIamUsers: flag(
-      "Deny creating IAM users, access keys and console passwords (long-lived credentials), except by the execution role.",
+      "Deny creating IAM users, access keys and console passwords (long-lived credentials), except by the execution role; part of protectBaseline's policy, so only with it on.",
     ),
   })
   .meta({ description: "Service control policies attached at the organization root." });
