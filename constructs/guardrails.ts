@@ -158,9 +158,7 @@ export const ROLE_CHANGE_ACTIONS = [
 export function guardrailStatements(
   props: Omit<GuardrailsProps, "rootId" | "provider" | "accountRegions">,
 ): Record<string, PolicyStatement[]> {
-  const exceptExecutionRole = {
-    ArnNotLike: { "aws:PrincipalArn": `arn:aws:iam::*:role/${props.executionRoleName}` },
-  };
+  const exceptExecutionRole = exceptRole(props.executionRoleName);
   const policies: Record<string, PolicyStatement[]> = {};
   if (props.flags.denyRootUser) {
     policies["deny-root-user"] = [
@@ -251,11 +249,16 @@ export function guardrailStatements(
   return policies;
 }
 
+/** The condition that leaves the role `roleName`, in every account, out of a deny. */
+export function exceptRole(roleName: string): Record<string, Record<string, string>> {
+  return { ArnNotLike: { "aws:PrincipalArn": `arn:aws:iam::*:role/${roleName}` } };
+}
+
 /**
  * The statement that denies regional actions outside `regions`, to everyone, or to
- * everyone but `exceptRole` (by name).
+ * everyone but the role `exempt` (by name).
  */
-export function regionStatements(regions: readonly string[], exceptRole?: string): PolicyStatement[] {
+export function regionStatements(regions: readonly string[], exempt?: string): PolicyStatement[] {
   return [
     {
       Sid: "DenyUngovernedRegions",
@@ -264,7 +267,7 @@ export function regionStatements(regions: readonly string[], exceptRole?: string
       Resource: "*",
       Condition: {
         StringNotEquals: { "aws:RequestedRegion": [...regions] },
-        ...(exceptRole ? { ArnNotLike: { "aws:PrincipalArn": `arn:aws:iam::*:role/${exceptRole}` } } : {}),
+        ...(exempt ? exceptRole(exempt) : {}),
       },
     },
   ];
