@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } fro
 import { basename, dirname, join, resolve } from "node:path";
 import { loadInventoryFile } from "../inventory/load.js";
 import type { Organization } from "../inventory/model.js";
-import { checkReplaceable, FolderError, writeMark } from "../review/output-folder.js";
+import { checkReplaceable, FolderError, type Replaceable, writeMark } from "../review/output-folder.js";
 import { synthesizeInParallel } from "../stacks/parallel-synth.js";
 import { type SynthSummary, synthesize } from "../stacks/synthesize.js";
 import { type CommandSpec, type ParseArgsOptionsConfig, parseCommand, problemFormat } from "./args.js";
@@ -34,7 +34,7 @@ export async function synthCommand(args: readonly string[]): Promise<number> {
   const format = problemFormat(options.format);
   const cdktfOutdir = process.env.CDKTF_OUTDIR;
   // Before the inventory is read: a folder that cannot be replaced is the first thing to say.
-  if (!cdktfOutdir) checkReplaceable(resolve(options.out), "synth", `--out ${options.out}`);
+  const replaceable = cdktfOutdir ? undefined : checkReplaceable(resolve(options.out), "synth", `--out ${options.out}`);
   const result = loadInventoryFile(options.inventory);
   if (reportProblems(result, format) || !result.organization) {
     console.error(`nothing written to ${options.out}`);
@@ -43,7 +43,7 @@ export async function synthCommand(args: readonly string[]): Promise<number> {
   const organization = result.organization;
   const summary = cdktfOutdir
     ? synthesize(organization, cdktfOutdir)
-    : await synthesizeAtomically(organization, options.out, (staging) =>
+    : await synthesizeAtomically(organization, options.out, replaceable as Replaceable, (staging) =>
         synthesizeInParallel(organization, options.inventory, staging),
       );
   const warnings = result.problems.length;
@@ -59,16 +59,17 @@ export async function synthCommand(args: readonly string[]): Promise<number> {
 /**
  * Synthesizes into a fresh folder beside `outdir`, then swaps it in, so that a failure
  * half-way leaves the previous output whole and a removed account leaves no stale folder.
- * `outdir` must be new, empty or an earlier synth output (checked before anything is
- * written); Terraform's caches in it are carried over to the workspaces that remain.
+ * `replaceable` is what {@link checkReplaceable} found `outdir` to be, before anything was
+ * written: new, empty or an earlier synth output, whose Terraform caches are carried over
+ * to the workspaces that remain.
  */
 export async function synthesizeAtomically(
   organization: Organization,
   outdir: string,
+  replaceable: Replaceable,
   write: (staging: string) => SynthSummary | Promise<SynthSummary> = (staging) => synthesize(organization, staging),
 ): Promise<SynthSummary> {
   const target = resolve(outdir);
-  const replaceable = checkReplaceable(target, "synth", `--out ${outdir}`);
   const parent = dirname(target);
   let staging: string;
   let created: string | undefined;
