@@ -64,6 +64,14 @@ export interface Replaceable {
 
 const SHOWN = 5;
 
+/** What a folder of each kind is called in messages. */
+const CALLED: Readonly<Record<OutputKind, string>> = { synth: "a synth output", plans: "a plans folder" };
+
+/** `path` relative to `dir`, with `/` between parts, as the mark lists files. */
+function relativeTo(dir: string, path: string): string {
+  return relative(dir, path).split(sep).join("/");
+}
+
 /**
  * Checks that `dir` may be filled with new output of `kind`: it does not exist, or is an
  * empty folder, or holds only what an earlier run of the same kind wrote (and Terraform's
@@ -74,7 +82,7 @@ const SHOWN = 5;
 export function checkReplaceable(dir: string, kind: OutputKind, option: string): Replaceable {
   const stat = statOf(dir, option);
   if (!stat) return { exists: false, carry: [] };
-  const what = kind === "synth" ? "a synth output" : "a plans folder";
+  const what = CALLED[kind];
   if (!stat.isDirectory()) {
     throw new FolderError(
       `${option}: is ${stat.isSymbolicLink() ? "a symbolic link" : "a file"}, not a folder; nothing written. Name a new folder for ${what}`,
@@ -84,9 +92,7 @@ export function checkReplaceable(dir: string, kind: OutputKind, option: string):
   if (top.length === 0) return { exists: true, carry: [] };
   const mark = readMark(dir);
   if (!mark || mark.kind !== kind) {
-    const held = mark
-      ? `${mark.kind === "synth" ? "a synth output" : "a plans folder"}`
-      : `files fleetfile did not write (${listed(top.sort())})`;
+    const held = mark ? CALLED[mark.kind] : `files fleetfile did not write (${listed(top.sort())})`;
     throw new FolderError(
       `${option}: holds ${held}; nothing written. fleetfile replaces only ${what} it wrote itself: name a new or empty folder`,
     );
@@ -99,11 +105,12 @@ export function checkReplaceable(dir: string, kind: OutputKind, option: string):
   const visit = (folder: string) => {
     for (const name of readdirSync(folder).sort()) {
       const path = join(folder, name);
-      const rel = relative(dir, path).split(sep).join("/");
+      const rel = relativeTo(dir, path);
       if (ours.has(rel) || (kind === "synth" && RUN_FILES.has(name))) continue;
       if (isStateFile(name)) state.push(rel);
       else if (TERRAFORM_CACHE.has(name) && kind === "synth") carry.push(rel);
-      else if (lstatSync(path).isDirectory() && !lstatSync(path).isSymbolicLink()) {
+      // lstat: a symbolic link to a folder is an entry of its own, never followed.
+      else if (lstatSync(path).isDirectory()) {
         folders.push(path);
         visit(path);
       } else foreign.push(rel);
@@ -145,7 +152,7 @@ export function writeMark(dir: string, kind: OutputKind, accounts?: Readonly<Rec
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
       const path = join(folder, entry.name);
       if (entry.isDirectory()) visit(path);
-      else files.push(relative(dir, path).split(sep).join("/"));
+      else files.push(relativeTo(dir, path));
     }
   };
   visit(dir);
@@ -179,13 +186,11 @@ export function checkReadable(dir: string, kind: OutputKind, option: string, hin
   if (mark?.kind === kind) return mark;
   if (kind === "synth" && !mark && isCdktfOutput(dir)) return undefined;
   const found = mark
-    ? `${mark.kind === "synth" ? "a synth output" : "a plans folder"}`
+    ? CALLED[mark.kind]
     : readdirSync(dir).length === 0
       ? "an empty folder"
       : "a folder fleetfile did not write";
-  throw new FolderError(
-    `${option}: is ${found}, not ${kind === "synth" ? "a synth output" : "a plans folder"}; ${hint}`,
-  );
+  throw new FolderError(`${option}: is ${found}, not ${CALLED[kind]}; ${hint}`);
 }
 
 /** lstat of `dir`, undefined when it does not exist; a path that cannot be looked at is a {@link FolderError}. */
