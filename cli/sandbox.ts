@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { principalArn } from "../constructs/access-roles.js";
 import { loadInventoryFile } from "../inventory/load.js";
-import { type Account, coreAccount, type Organization } from "../inventory/model.js";
+import { type Account, accessListings, coreAccount, type Organization } from "../inventory/model.js";
 import { synthesize } from "../stacks/synthesize.js";
 import type { OrganizationSeed, SeedPrincipal } from "../terraform/moto.js";
 import { seededPrerequisites } from "../terraform/prerequisites.js";
@@ -54,11 +54,9 @@ export function organizationSeed(organization: Organization): OrganizationSeed {
 export function namedPrincipals(organization: Organization): SeedPrincipal[] {
   const identity = organization.byKey.get(organization.inventory.organization.identity.trustedAccount)?.id ?? "";
   const arns = new Set(
-    organization.accounts.flatMap((account) => {
-      const access = account.access ?? {};
-      const listed = [...(access.administrator ?? []), ...(access.developer ?? []), ...(access.operator ?? [])];
-      return [...listed, ...(access.content?.principals ?? [])].map((p) => principalArn(p, identity));
-    }),
+    organization.accounts.flatMap((account) =>
+      accessListings(account.access).flatMap(({ principals }) => principals.map((p) => principalArn(p, identity))),
+    ),
   );
   return [...arns].flatMap((arn) => {
     const match = /^arn:aws:iam::(\d{12}):(role|user)\/(?:.*\/)?([^/]+)$/.exec(arn);

@@ -77,3 +77,20 @@ export function coreAccount(organization: Organization, type: Exclude<AccountTyp
   if (!account) throw new Error(`the inventory has no ${type} account; validate it first`);
   return account;
 }
+
+/** One role of an account's `access`: who is listed for it, and where the list is in the account's entry. */
+export interface AccessListing {
+  readonly role: string;
+  readonly principals: readonly string[];
+  /** Path of the list below the account: `["access", "operator"]`, `["access", "content", "principals"]`. */
+  readonly path: readonly string[];
+}
+
+/** The principals each role of `access` lists; `content` lists them beside its buckets. */
+export function accessListings(access: Account["access"]): AccessListing[] {
+  return Object.entries(access ?? {}).map(([role, spec]) =>
+    Array.isArray(spec)
+      ? { role, principals: spec, path: ["access", role] }
+      : { role, principals: (spec as { principals: string[] }).principals, path: ["access", role, "principals"] },
+  );
+}

@@ -1,6 +1,6 @@
 import { environmentAsns, isPrivateAsn, PRIVATE_ASN_RANGES, PRIVATE_ASN_WORDS } from "./asn.js";
 import { type Cidr, findOverlaps, parseCidr } from "./cidr.js";
-import { type Account, resolveAccount } from "./model.js";
+import { type Account, accessListings, resolveAccount } from "./model.js";
 import { PLACEHOLDER_NAMES, unknownPlaceholders } from "./naming.js";
 import { error, type FieldPath, type Problem, warning } from "./problems.js";
 import type { AccountSpec, Inventory } from "./schema.js";
@@ -41,13 +41,10 @@ function checkPrincipals(inventory: Inventory, accounts: readonly Account[]): Pr
   const external = new Set(inventory.organization.identity.externalAccounts);
   const problems: Problem[] = [];
   for (const account of accounts) {
-    const access = inventory.accounts[account.key].access ?? {};
-    for (const [role, spec] of Object.entries(access)) {
-      const listed = Array.isArray(spec) ? spec : (spec as { principals: string[] }).principals;
-      const base = Array.isArray(spec) ? ["access", role] : ["access", role, "principals"];
-      listed.forEach((principal, i) => {
+    for (const { principals, path: list } of accessListings(account.access)) {
+      principals.forEach((principal, i) => {
         if (!principal.startsWith("arn:")) return;
-        const path = at(account, ...base, i);
+        const path = at(account, ...list, i);
         const owner = principal.split(":")[4];
         if (principal.endsWith(":root")) {
           problems.push(

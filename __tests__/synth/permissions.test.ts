@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Account } from "../../inventory/model.js";
+import { type Account, accessListings } from "../../inventory/model.js";
 import { type BaselineResource, type Caller, type Decision, PermissionModel } from "./simulate.js";
 import { EXAMPLE_FILE, fixtureFile, type Synthesized, synthesizeEachOnce } from "./support.js";
 
@@ -309,12 +309,9 @@ function trustRows(inventory: string, m: PermissionModel): Row[] {
   const rows: Row[] = [];
   const outsider = m.foreignRole("000000000001", "attacker", { inOrganization: false });
   for (const account of m.synth.accountsWithWorkspace) {
-    const access = m.synth.organization.inventory.accounts[account.key].access ?? {};
-    for (const [role, spec] of Object.entries(access)) {
-      const listed = (Array.isArray(spec) ? spec : (spec as { principals: string[] }).principals) as string[];
-      const requireMfa = Array.isArray(spec)
-        ? org.identity.requireMfa
-        : ((spec as { requireMfa?: boolean }).requireMfa ?? org.identity.requireMfa);
+    for (const { role, principals: listed } of accessListings(account.access)) {
+      const requireMfa =
+        role === "content" ? (account.access?.content?.requireMfa ?? org.identity.requireMfa) : org.identity.requireMfa;
       const resource = `arn:aws:iam::${account.id}:role/${role}`;
       const ask = (caller: Caller, what: string, expected: "allow" | "deny") =>
         rows.push({
