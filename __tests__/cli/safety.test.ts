@@ -18,6 +18,7 @@ import { main } from "../../cli/main.js";
 import { MARK_FILE, readMark } from "../../review/output-folder.js";
 import { LOCAL_STATE_FOLDER } from "../../stacks/account-stack.js";
 import { snapshot } from "../files.js";
+import { captureCommandOutput } from "./support.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BASE = join(ROOT, "__tests__/fixtures/inventories/valid/base.yaml");
@@ -43,9 +44,7 @@ let synthesized: string;
 beforeAll(async () => {
   synthesized = mkdtempSync(join(tmpdir(), "fleetfile-safety-synth-"));
   rmSync(synthesized, { recursive: true });
-  vi.spyOn(console, "log").mockImplementation(() => {});
-  vi.spyOn(console, "error").mockImplementation(() => {});
-  vi.stubEnv("CDKTF_OUTDIR", undefined);
+  captureCommandOutput();
   expect(await run("synth", "--inventory", BASE, "--out", synthesized)).toBe(0);
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
@@ -54,13 +53,7 @@ beforeAll(async () => {
 
 beforeEach(() => {
   scratch = mkdtempSync(join(tmpdir(), "fleetfile-safety-"));
-  printed = [];
-  const capture = (...parts: unknown[]) => {
-    printed.push(parts.map(String).join(" "));
-  };
-  vi.spyOn(console, "log").mockImplementation(capture);
-  vi.spyOn(console, "error").mockImplementation(capture);
-  vi.stubEnv("CDKTF_OUTDIR", undefined);
+  printed = captureCommandOutput();
 });
 
 afterEach(() => {
@@ -335,7 +328,7 @@ describe("each failure is one message, never a stack trace or a silent empty ans
     const synth = synthCopy();
     expect(await run("plan", "--synth", synth, "--affected-from", synth, "--plans", plans)).toBe(0);
     writeFileSync(join(plans, "acme-audit.json"), "<html>not json");
-    printed = [];
+    printed.length = 0;
     expect(await run("comment", "--plans", plans)).toBe(1);
     expect(printed).toHaveLength(1);
     expect(printed[0]).toMatch(

@@ -9,6 +9,7 @@ import { validateCommand } from "../../cli/validate.js";
 import { loadInventoryFile } from "../../inventory/load.js";
 import { formatProblem } from "../../inventory/problems.js";
 import { writeMark } from "../../review/output-folder.js";
+import { captureCommandOutput } from "../cli/support.js";
 import { snapshot } from "../files.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -22,14 +23,7 @@ let printed: string[];
 
 beforeEach(() => {
   scratch = mkdtempSync(join(tmpdir(), "fleetfile-cli-"));
-  printed = [];
-  const capture = (...parts: unknown[]) => {
-    printed.push(parts.join(" "));
-  };
-  vi.spyOn(console, "log").mockImplementation(capture);
-  vi.spyOn(console, "error").mockImplementation(capture);
-  // cdktf's own CLI sets this; a test run must write where --out says.
-  vi.stubEnv("CDKTF_OUTDIR", undefined);
+  printed = captureCommandOutput();
 });
 
 afterEach(() => {
