@@ -150,17 +150,17 @@ describe("synth into a folder it may not replace", () => {
   it("fails before swapping anything when a folder of the output is not writable, leaving no debris", () => {
     const out = synthCopy();
     const locked = join(out, "stacks", "acme-audit");
-    // Everything writable by everyone (the runner may be nobody), then one folder locked.
-    expect(spawnSync("chmod", ["-R", "a+rwX", scratch]).status).toBe(0);
     chmodSync(locked, 0o555);
     const before = snapshot(out);
-    // As root every folder is writable: run the command as nobody, which setpriv allows.
+    // Root's CAP_DAC_OVERRIDE writes anywhere: as root, the command runs without it (and
+    // without CAP_DAC_READ_SEARCH), so that permission bits bind it as they bind a user,
+    // while it still reads the checkout it owns, whatever that checkout's mode.
     const asRoot = process.getuid?.() === 0;
     const launcher = join(ROOT, "bin/fleetfile.mjs");
     spawnSync(process.execPath, [launcher, "--help"], { cwd: ROOT });
     const command = [launcher, "synth", "--inventory", BASE, "--out", out];
     const result = asRoot
-      ? spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, ...command], {
+      ? spawnSync("setpriv", ["--bounding-set=-dac_override,-dac_read_search", process.execPath, ...command], {
           encoding: "utf8",
           cwd: scratch,
         })
