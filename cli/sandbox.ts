@@ -6,32 +6,20 @@ import { loadInventoryFile } from "../inventory/load.js";
 import { type Account, accessListings, coreAccount, type Organization } from "../inventory/model.js";
 import { synthesize } from "../stacks/synthesize.js";
 import type { OrganizationSeed, SeedPrincipal } from "../terraform/moto.js";
-import { seededPrerequisites } from "../terraform/prerequisites.js";
+import { seededPrerequisites, TRUSTED_SERVICES } from "../terraform/prerequisites.js";
 import { createProgress } from "../terraform/progress.js";
-import { type Workspace, workspacesIn } from "../terraform/runner.js";
+import type { Workspace } from "../terraform/runner.js";
 import { renderSandboxTable, runSandbox, sandboxPassed } from "../terraform/sandbox.js";
-import { applyWaves } from "../terraform/waves.js";
+import { workspaceWaves } from "../terraform/waves.js";
 import { type CommandSpec, jobsOption, type ParseArgsOptionsConfig, parseCommand } from "./args.js";
 import { plural, reportProblems } from "./report.js";
 
-/**
- * Core accounts applied first, one at a time, in this order: each may need what the one
- * before made. It is the order docs/baseline.md prescribes: every trail needs the log
- * archive's bucket and key; the management workspace turns on RAM sharing with the
- * organization, which the network hub's share of its gateways needs (AWS, and the
- * patched moto, refuse the organization as principal before).
- */
-export const CORE_APPLY_ORDER = ["log-archive", "management", "audit", "network"] as const;
-
-/** The workspaces of a synth into `outdir`, in apply waves: the core accounts in {@link CORE_APPLY_ORDER}, then the rest. */
+/** The workspaces of a synth into `outdir` that have an account id, in the apply waves of {@link workspaceWaves}. */
 export function sandboxWaves(organization: Organization, outdir: string): Workspace[][] {
-  const accounts = organization.accounts.filter((a) => a.id);
-  const types = new Map(accounts.map((a) => [a.workspace, a.type]));
-  const workspaces = workspacesIn(
+  return workspaceWaves(
+    organization.accounts.filter((a) => a.id),
     outdir,
-    accounts.map((a) => a.workspace),
   );
-  return applyWaves(workspaces, (w) => types.get(w.name)!, CORE_APPLY_ORDER);
 }
 
 /**
@@ -47,6 +35,7 @@ export function organizationSeed(organization: Organization): OrganizationSeed {
     prerequisites: seededPrerequisites(),
     principals: namedPrincipals(organization),
     executionRoleName: organization.inventory.organization.executionRoleName,
+    trustedServices: TRUSTED_SERVICES,
   };
 }
 

@@ -27,6 +27,16 @@ def client(service: str) -> Any:
     return boto3.client(service, region_name=REGION)
 
 
+def refused(call: Callable[[], Any], code: str, case: str) -> list[str]:
+    """[] when `call` fails with the AWS error `code`; otherwise what happened, as one failure."""
+    try:
+        call()
+    except Exception as cause:
+        found = getattr(cause, "response", {}).get("Error", {}).get("Code")
+        return [] if found == code else [f"{case} raised {found or type(cause).__name__}, not {code}"]
+    return [f"{case} was accepted"]
+
+
 def two_trails() -> tuple[Any, list[dict[str, Any]]]:
     """A bucket and two trails logging to it; returns the client and both trails."""
     client("s3").create_bucket(Bucket="fleetfile-probe-trails")
@@ -111,37 +121,54 @@ def s3_logging_policy_principal() -> tuple[bool, str]:
 
 
 def kms_describe_other_account() -> tuple[bool, str]:
-    key = client("kms").create_key()["KeyMetadata"]
-    client("kms").create_alias(AliasName="alias/probe", TargetKeyId=key["KeyId"])
-    alias_arn = key["Arn"].split(":key/")[0] + ":alias/probe"
-    credentials = client("sts").assume_role(RoleArn="arn:aws:iam::210987654321:role/probe", RoleSessionName="probe")
-    import boto3
-
-    other = boto3.client(
-        "kms",
-        region_name=REGION,
-        aws_access_key_id=credentials["Credentials"]["AccessKeyId"],
-        aws_secret_access_key=credentials["Credentials"]["SecretAccessKey"],
-        aws_session_token=credentials["Credentials"]["SessionToken"],
-    )
+    organization, member = organization_with_member()
+    kms = client("kms")
+    org_id = organization.split("/")[-1]
+    grant = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:DescribeKey", "Resource": "*",
+             "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id}}}
+    owner = {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{boto_account()}:root"}, "Action": "kms:*",
+             "Resource": "*"}
+    shared = kms.create_key(Policy=json.dumps({"Version": "2012-10-17", "Statement": [owner, grant]}))["KeyMetadata"]
+    private = kms.create_key(Policy=json.dumps({"Version": "2012-10-17", "Statement": [owner]}))["KeyMetadata"]
+    kms.create_alias(AliasName="alias/probe", TargetKeyId=shared["KeyId"])
+    alias_arn = shared["Arn"].split(":key/")[0] + ":alias/probe"
+    other = assumed("kms", member)
+    failures = []
     try:
         found = other.describe_key(KeyId=alias_arn)["KeyMetadata"]["KeyId"]
+        if found != shared["KeyId"]:
+            failures.append(f"the alias ARN of a key the organization may describe found key {found}")
     except Exception as cause:
-        return True, f"DescribeKey from another account with {alias_arn} raised {type(cause).__name__}: {cause}"
-    return found != key["KeyId"], f"DescribeKey from another account with the alias ARN found key {found}"
+        failures.append(f"the alias ARN of a key the organization may describe raised {type(cause).__name__}: {cause}")
+    for arn, refusal, case in (
+        (private["Arn"], "AccessDeniedException", "a key whose policy grants the caller nothing"),
+        (shared["Arn"].replace(f":{REGION}:", ":eu-west-1:"), "NotFoundException", "a key ARN of another region"),
+    ):
+        try:
+            other.describe_key(KeyId=arn)
+            failures.append(f"{case} was described")
+        except Exception as cause:
+            code = getattr(cause, "response", {}).get("Error", {}).get("Code")
+            if code != refusal:
+                failures.append(f"{case} raised {code or type(cause).__name__}, not {refusal}")
+    detail = "another account describes a key its policy grants it, and is refused the others as in AWS"
+    return bool(failures), "; ".join(failures) or detail
 
 
 def organizations_config_delegated_admin() -> tuple[bool, str]:
     organizations = client("organizations")
     organizations.create_organization(FeatureSet="ALL")
     member = organizations.create_account(AccountName="probe", Email="probe@example.com")["CreateAccountStatus"]
+    register = lambda: organizations.register_delegated_administrator(  # noqa: E731
+        AccountId=member["AccountId"], ServicePrincipal="config.amazonaws.com"
+    )
+    failures = refused(register, "ConstraintViolationException", "config.amazonaws.com before trusted access for it")
+    organizations.enable_aws_service_access(ServicePrincipal="config.amazonaws.com")
     try:
-        organizations.register_delegated_administrator(
-            AccountId=member["AccountId"], ServicePrincipal="config.amazonaws.com"
-        )
+        register()
     except Exception as cause:
-        return True, f"RegisterDelegatedAdministrator for config.amazonaws.com raised {type(cause).__name__}: {cause}"
-    return False, "RegisterDelegatedAdministrator accepts config.amazonaws.com"
+        failures.append(f"config.amazonaws.com with trusted access raised {type(cause).__name__}: {cause}")
+    return bool(failures), "; ".join(failures) or "config.amazonaws.com registers once trusted access for it is on"
 
 
 def assumed(service: str, account_id: str) -> Any:
@@ -168,11 +195,12 @@ def organization_with_member() -> tuple[str, str]:
 
 
 def ram_associate_resource_share() -> tuple[bool, str]:
+    _, member = organization_with_member()
     ram = client("ram")
-    share = ram.create_resource_share(name="probe")["resourceShare"]["resourceShareArn"]
+    share = ram.create_resource_share(name="probe", allowExternalPrincipals=False)["resourceShare"]["resourceShareArn"]
     gateway = client("ec2").create_transit_gateway()["TransitGateway"]["TransitGatewayArn"]
     try:
-        ram.associate_resource_share(resourceShareArn=share, principals=["210987654321"], resourceArns=[gateway])
+        ram.associate_resource_share(resourceShareArn=share, principals=[member], resourceArns=[gateway])
     except Exception as cause:
         return True, f"AssociateResourceShare raised {type(cause).__name__}: {cause}"
     found = {
@@ -180,22 +208,47 @@ def ram_associate_resource_share() -> tuple[bool, str]:
             "resourceShareAssociations"]]
         for kind in ("PRINCIPAL", "RESOURCE")
     }
-    if found != {"PRINCIPAL": ["210987654321"], "RESOURCE": [gateway]}:
+    if found != {"PRINCIPAL": [member], "RESOURCE": [gateway]}:
         return True, f"after AssociateResourceShare the share's associations are {found}"
-    ram.disassociate_resource_share(resourceShareArn=share, principals=["210987654321"], resourceArns=[gateway])
+    ram.disassociate_resource_share(resourceShareArn=share, principals=[member], resourceArns=[gateway])
     left = ram.get_resource_share_associations(associationType="PRINCIPAL")["resourceShareAssociations"]
     if left:
         return True, f"after DisassociateResourceShare the share keeps principals {left}"
-    return False, "AssociateResourceShare and DisassociateResourceShare change the share's associations"
+    others = gateway.replace(boto_account(), "210987654321")
+    failures = refused(
+        lambda: ram.associate_resource_share(resourceShareArn=share, principals=["210987654321"]),
+        "OperationNotPermittedException",
+        "an account outside the organization on a share without external principals",
+    ) + refused(
+        lambda: ram.associate_resource_share(resourceShareArn=share, resourceArns=[others]),
+        "UnknownResourceException",
+        "a resource of another account",
+    )
+    detail = "AssociateResourceShare and DisassociateResourceShare change the share's associations, as AWS allows"
+    return bool(failures), "; ".join(failures) or detail
 
 
 def ram_organization_principal_needs_sharing() -> tuple[bool, str]:
     arn, _ = organization_with_member()
+    ram = client("ram")
+    failures = refused(
+        lambda: ram.create_resource_share(name="probe", principals=[arn]),
+        "OperationNotPermittedException",
+        "sharing with the organization before enabling it",
+    )
+    # Trusted access turned on through Organizations makes no service-linked role: still refused.
+    client("organizations").enable_aws_service_access(ServicePrincipal="ram.amazonaws.com")
+    failures += refused(
+        lambda: ram.create_resource_share(name="probe", principals=[arn]),
+        "OperationNotPermittedException",
+        "sharing with the organization with trusted access but without RAM's service-linked role",
+    )
+    ram.enable_sharing_with_aws_organization()
     try:
-        client("ram").create_resource_share(name="probe", principals=[arn])
+        ram.create_resource_share(name="probe", principals=[arn])
     except Exception as cause:
-        return False, f"sharing with the organization before enabling it raised {type(cause).__name__}: {cause}"
-    return True, "a share named the organization as principal before sharing with the organization was enabled"
+        failures.append(f"sharing with the organization once enabled raised {type(cause).__name__}: {cause}")
+    return bool(failures), "; ".join(failures) or "the organization is a principal only once sharing with it is enabled"
 
 
 def ram_list_resource_share_permissions() -> tuple[bool, str]:
@@ -248,12 +301,17 @@ def ram_shared_transit_gateway() -> tuple[bool, str]:
     organization, member = organization_with_member()
     client("ram").enable_sharing_with_aws_organization()
     hub = client("sts").get_caller_identity()["Account"]
-    gateway = client("ec2").create_transit_gateway()["TransitGateway"]
+    gateway = client("ec2").create_transit_gateway(Options={"AutoAcceptSharedAttachments": "enable"})["TransitGateway"]
+    manual = client("ec2").create_transit_gateway()["TransitGateway"]
     client("ram").create_resource_share(
-        name="probe", principals=[organization], resourceArns=[gateway["TransitGatewayArn"]]
+        name="probe",
+        principals=[organization],
+        resourceArns=[gateway["TransitGatewayArn"], manual["TransitGatewayArn"]],
     )
     ec2 = assumed("ec2", member)
-    found = ec2.describe_transit_gateways(Filters=[{"Name": "owner-id", "Values": [hub]}])["TransitGateways"]
+    found = ec2.describe_transit_gateways(
+        Filters=[{"Name": "owner-id", "Values": [hub]}, {"Name": "options.auto-accept-shared-attachments", "Values": ["enable"]}]
+    )["TransitGateways"]
     if [(g["TransitGatewayId"], g["OwnerId"]) for g in found] != [(gateway["TransitGatewayId"], hub)]:
         return True, f"a member looking up the hub's shared gateway by owner found {found}"
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
@@ -274,7 +332,35 @@ def ram_shared_transit_gateway() -> tuple[bool, str]:
     owners = [(a["ResourceOwnerId"], a["TransitGatewayOwnerId"]) for a in seen]
     if targets != [gateway["TransitGatewayId"]] or owners != [(member, hub)]:
         return True, f"route targets {targets}; the hub sees attachments of (resource, gateway) owners {owners}"
-    return False, "a member finds, attaches to and routes to the shared gateway; the hub sees the attachment"
+    other = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    other_subnet = ec2.create_subnet(VpcId=other, CidrBlock="10.1.0.0/24")["Subnet"]["SubnetId"]
+    pending = ec2.create_transit_gateway_vpc_attachment(
+        TransitGatewayId=manual["TransitGatewayId"], VpcId=other, SubnetIds=[other_subnet]
+    )["TransitGatewayVpcAttachment"]["State"]
+    if pending != "pendingAcceptance":
+        return True, f"an attachment to a shared gateway that does not auto-accept is {pending}, not pendingAcceptance"
+    return False, (
+        "a member finds, attaches to and routes to the shared gateway; the hub sees the attachment; "
+        "without auto-accept it waits for acceptance"
+    )
+
+
+def ec2_route_needs_tgw_attachment() -> tuple[bool, str]:
+    ec2 = client("ec2")
+    gateway = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24")["Subnet"]["SubnetId"]
+    table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    route = lambda: ec2.create_route(  # noqa: E731
+        RouteTableId=table, DestinationCidrBlock="10.0.0.0/8", TransitGatewayId=gateway
+    )
+    failures = refused(route, "InvalidTransitGatewayID.NotFound", "a route to a gateway the VPC is not attached to")
+    ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=gateway, VpcId=vpc, SubnetIds=[subnet])
+    try:
+        route()
+    except Exception as cause:
+        failures.append(f"a route to the gateway once attached raised {type(cause).__name__}: {cause}")
+    return bool(failures), "; ".join(failures) or "a route to a gateway needs the VPC attached to it"
 
 
 def budget(**extra: Any) -> tuple[Any, str]:
@@ -382,6 +468,7 @@ CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
     "ram-organization-sharing-role": ram_organization_sharing_role,
     "tgw-describe-options-filters": tgw_describe_options_filters,
     "ram-shared-transit-gateway": ram_shared_transit_gateway,
+    "ec2-route-needs-tgw-attachment": ec2_route_needs_tgw_attachment,
     "budgets-describe-subscribers": budgets_describe_subscribers,
     "budgets-tags": budgets_tags,
     "organizations-scp-policy-type": organizations_scp_policy_type,

@@ -144,39 +144,137 @@ def patch_s3_logging_policy_principal() -> None:
     FakeBucket._log_permissions_enabled_policy = staticmethod(_log_permissions_enabled_policy)
 
 
+def as_list(value: Any) -> list[Any]:
+    """A policy element that may be one value or a list of them, as a list."""
+    return value if isinstance(value, list) else [value]
+
+
+def caller_arn(response: Any) -> str:
+    """The principal a request comes from: the role its credentials were assumed from, or the account's root."""
+    from moto.sts.models import sts_backends
+
+    account = response.current_account
+    role = sts_backends[account]["aws"].get_assumed_role_from_access_key(response.get_access_key())
+    return role.role_arn if role else f"arn:aws:iam::{account}:root"
+
+
+def key_policy_grants(policy: str, principal_arn: str, action: str) -> bool:
+    """Whether a key policy has an Allow statement for `action` whose principal and
+    conditions admit `principal_arn` (a role or an account root).
+
+    The principal matches as `*`, its account (id or root ARN), or its own ARN; the
+    conditions understood are StringEquals and StringLike on aws:PrincipalOrgID,
+    aws:PrincipalAccount and aws:PrincipalArn. Anything else in a condition does not
+    match: a statement the patch cannot read grants nothing, never more than AWS would.
+    """
+    from fnmatch import fnmatchcase
+
+    account = principal_arn.split(":")[4]
+    organization = organization_backend_of(account)
+    context = {
+        "aws:principalorgid": organization.org.id if organization else None,
+        "aws:principalaccount": account,
+        "aws:principalarn": principal_arn,
+    }
+
+    def holds(operator: str, tests: dict[str, Any]) -> bool:
+        if operator not in ("StringEquals", "StringLike"):
+            return False
+        for key, wanted in tests.items():
+            found = context.get(key.lower())
+            if found is None:
+                return False
+            match = (lambda w: found == w) if operator == "StringEquals" else (lambda w: fnmatchcase(found, w))
+            if not any(match(w) for w in as_list(wanted)):
+                return False
+        return True
+
+    for statement in as_list(json.loads(policy).get("Statement", [])):
+        if statement.get("Effect") != "Allow":
+            continue
+        if not any(fnmatchcase(action.lower(), a.lower()) for a in as_list(statement.get("Action", []))):
+            continue
+        principal = statement.get("Principal")
+        named = ["*"] if principal == "*" else as_list(principal.get("AWS", [])) if isinstance(principal, dict) else []
+        if not any(p in ("*", account, f"arn:aws:iam::{account}:root", principal_arn) for p in named):
+            continue
+        if all(holds(operator, tests) for operator, tests in statement.get("Condition", {}).items()):
+            return True
+    return False
+
+
 def patch_kms_describe_other_account() -> None:
-    """DescribeKey finds a key or alias named by an ARN of another account, as AWS does
-    when the key policy allows it.
+    """DescribeKey finds a key or alias named by an ARN of another account when the key
+    policy allows the caller, as AWS does; it refuses the rest as AWS does.
 
     moto looks every key up in the caller's own account, so reading the log archive's
     trail key (`data "aws_kms_key"` with `arn:aws:kms:<region>:<log-archive>:alias/...`)
-    from any other account fails with "couldn't find resource". moto checks no key
-    policies, so neither does the patch.
+    from any other account fails with "couldn't find resource". Now such an ARN is looked
+    up in its owner's account and region; the caller then needs an Allow in the key policy
+    (`key_policy_grants`), or gets AccessDeniedException; and an ARN of another region than
+    the request's is not found (NotFoundException "Invalid arn"), as in AWS, where a key
+    lives in one region's endpoint.
     """
+    from moto.core.exceptions import JsonRESTError
+    from moto.kms.exceptions import NotFoundException
     from moto.kms.responses import KmsResponse
 
     describe = KmsResponse.describe_key
 
     def describe_key(self: KmsResponse) -> str:
-        parts = (self._get_param("KeyId") or "").split(":")
-        if parts[0] == "arn" and len(parts) > 5 and parts[4] != self.current_account:
-            # Answer from the owner's account and region: moto's kms_backend follows these.
-            self.current_account, self.region = parts[4], parts[3]
+        key_id = self._get_param("KeyId") or ""
+        parts = key_id.split(":")
+        if parts[0] != "arn" or len(parts) < 6:
+            return describe(self)
+        if parts[3] != self.region:
+            raise NotFoundException(f"Invalid arn {parts[3]}")
+        if parts[4] != self.current_account:
+            caller = caller_arn(self)
+            # Answer from the owner's account: moto's kms_backend follows current_account.
+            self.current_account = parts[4]
+            self._validate_key_id(key_id)
+            key = self.kms_backend.describe_key(key_id)
+            if not key_policy_grants(key.policy, caller, "kms:DescribeKey"):
+                raise JsonRESTError(
+                    "AccessDeniedException",
+                    f"User: {caller} is not authorized to perform: kms:DescribeKey on resource: {key.arn} "
+                    "because no resource-based policy allows the kms:DescribeKey action"
+                )
         return describe(self)
 
     KmsResponse.describe_key = describe_key
 
 
+CONFIG_SERVICE_PRINCIPALS = ("config.amazonaws.com", "config-multiaccountsetup.amazonaws.com")
+"""AWS Config's two service principals in AWS Organizations."""
+
+
 def patch_organizations_config_delegated_admin() -> None:
     """RegisterDelegatedAdministrator accepts `config.amazonaws.com`, which AWS lists among
-    the services that support a delegated administrator.
+    the services that support a delegated administrator, once trusted access for it is on.
 
     moto's list has only config-multiaccountsetup.amazonaws.com of AWS Config's two
-    principals, and answers "unrecognized service principal".
+    principals, and answers "unrecognized service principal"; and moto registers a delegated
+    administrator whether or not the service has trusted access, which AWS Config needs
+    first (EnableAWSServiceAccess). Now either Config principal without trusted access is
+    refused with ConstraintViolationException.
     """
-    from moto.organizations.models import FakeDelegatedAdministrator
+    from moto.organizations.exceptions import ConstraintViolationException
+    from moto.organizations.models import FakeDelegatedAdministrator, OrganizationsBackend
 
     FakeDelegatedAdministrator.SUPPORTED_SERVICES.append("config.amazonaws.com")
+    register = OrganizationsBackend.register_delegated_administrator
+
+    def register_delegated_administrator(self: OrganizationsBackend, **kwargs: str) -> None:
+        service = kwargs["ServicePrincipal"]
+        if service in CONFIG_SERVICE_PRINCIPALS and service not in [s["ServicePrincipal"] for s in self.services]:
+            raise ConstraintViolationException(
+                f"Trusted access for {service} is not enabled in the organization: enable it "
+                "(EnableAWSServiceAccess) before registering a delegated administrator."
+            )
+        register(self, **kwargs)
+
+    OrganizationsBackend.register_delegated_administrator = register_delegated_administrator
 
 
 RAM_SERVICE_PRINCIPAL = "ram.amazonaws.com"
@@ -192,9 +290,27 @@ def organization_backend_of(account_id: str) -> Any | None:
     return backend if backend.org else None
 
 
+RAM_SERVICE_ROLE = "AWSServiceRoleForResourceAccessManager"
+"""The service-linked role RAM needs in the management account to share with the organization."""
+
+
 def sharing_with_organization_enabled(organization: Any) -> bool:
-    """Whether RAM may share with `organization` (an Organizations backend): its trusted access for RAM is on."""
-    return any(service["ServicePrincipal"] == RAM_SERVICE_PRINCIPAL for service in organization.services)
+    """Whether RAM may share with `organization` (an Organizations backend): trusted access
+    for RAM is on and RAM's service-linked role exists in the management account, as
+    EnableSharingWithAwsOrganization leaves them. Trusted access turned on through
+    Organizations alone makes no role, and AWS refuses the share then too."""
+    from moto.iam.models import iam_backends
+
+    trusted = any(service["ServicePrincipal"] == RAM_SERVICE_PRINCIPAL for service in organization.services)
+    roles = iam_backends[organization.account_id]["aws"].roles.values()
+    return trusted and any(role.name == RAM_SERVICE_ROLE for role in roles)
+
+
+ORGANIZATION_ONLY = (
+    "The resource you are attempting to share can only be shared within your AWS Organization. This error may also "
+    "occur if you have not enabled sharing with your AWS organization, or that onboarding process is still in progress."
+)
+"""AWS RAM's refusal (OperationNotPermittedException) of a principal the share may not name."""
 
 
 def find_resource_share(backend: Any, arn: str) -> Any:
@@ -212,12 +328,42 @@ def patch_ram_associate_resource_share() -> None:
     resources of an existing share, as in AWS.
 
     moto does not implement either (HTTP 404), so `aws_ram_principal_association` and
-    `aws_ram_resource_association` cannot be created or destroyed. moto's own checks of
-    principals and resource ARNs apply; associations are ASSOCIATED at once (moto's
-    GetResourceShareAssociations reports them so), and invitations are not modelled.
+    `aws_ram_resource_association` cannot be created or destroyed. Beyond moto's own checks
+    of principals and resource ARNs, a share refuses, as AWS does, in CreateResourceShare
+    too: an account outside the owner's organization when it does not allow external
+    principals (OperationNotPermittedException), and a resource of another account
+    (UnknownResourceException). Associations are ASSOCIATED at once (moto's
+    GetResourceShareAssociations reports them so); invitations of external accounts are not
+    modelled.
     """
+    import re
+
+    from moto.core.exceptions import JsonRESTError
     from moto.ram import urls
+    from moto.ram.exceptions import UnknownResourceException
+    from moto.ram.models import ResourceShare
     from moto.ram.responses import ResourceAccessManagerResponse
+
+    add_principals, add_resources = ResourceShare.add_principals, ResourceShare.add_resources
+
+    def checked_principals(self: ResourceShare, principals: list[str]) -> None:
+        organization = organization_backend_of(self.account_id)
+        members = {a.id for a in organization.accounts} if organization else {self.account_id}
+        for principal in principals:
+            account = re.fullmatch(r"(\d{12})|arn:aws:iam::(\d{12}):.*", principal)
+            if account and not self.allow_external_principals and (account[1] or account[2]) not in members:
+                raise JsonRESTError("OperationNotPermittedException", ORGANIZATION_ONLY)
+        add_principals(self, principals)
+
+    def checked_resources(self: ResourceShare, resource_arns: list[str]) -> None:
+        for arn in resource_arns:
+            parts = arn.split(":")
+            if len(parts) > 5 and parts[4] != self.account_id:
+                raise UnknownResourceException(f"Resource {arn} could not be found in account {self.account_id}.")
+        add_resources(self, resource_arns)
+
+    ResourceShare.add_principals = checked_principals
+    ResourceShare.add_resources = checked_resources
 
     def associations(share: Any, principals: list[str], resources: list[str], status: str) -> list[dict[str, Any]]:
         entities = [(p, "PRINCIPAL") for p in principals] + [(r, "RESOURCE") for r in resources]
@@ -285,11 +431,7 @@ def patch_ram_organization_principal_needs_sharing() -> None:
         if any(p.startswith(f"arn:{self.partition}:organizations::") for p in principals):
             organization = organization_backend_of(self.account_id)
             if organization is None or not sharing_with_organization_enabled(organization):
-                raise JsonRESTError(
-                    "OperationNotPermittedException",
-                    "Sharing with an organization or organizational unit needs sharing with AWS Organizations "
-                    "enabled (EnableSharingWithAwsOrganization in the management account).",
-                )
+                raise JsonRESTError("OperationNotPermittedException", ORGANIZATION_ONLY)
         add(self, principals)
 
     ResourceShare.add_principals = add_principals
@@ -404,7 +546,7 @@ def patch_ram_organization_sharing_role() -> None:
     from moto.ram.models import ResourceAccessManagerBackend
 
     enable = ResourceAccessManagerBackend.enable_sharing_with_aws_organization
-    role_name = "AWSServiceRoleForResourceAccessManager"
+    role_name = RAM_SERVICE_ROLE
     policy_arn = "arn:aws:iam::aws:policy/aws-service-role/AWSResourceAccessManagerServiceRolePolicy"
 
     def enable_sharing_with_aws_organization(self: ResourceAccessManagerBackend) -> dict[str, Any]:
@@ -493,9 +635,10 @@ def patch_ram_shared_transit_gateway() -> None:
     gateways shared with the caller (with their real owner id); an attachment or a route
     may name one (`transit_gateways.get`, which only these use, sees shared gateways, while
     modifying or deleting one stays the owner's); the attachment is also listed in the
-    owner's account, associated with the gateway's default route table there, and reports
-    the gateway's owner. Shared attachments are accepted at once (the hub's gateways
-    auto-accept; acceptance is not modelled).
+    owner's account and reports the gateway's owner. As in AWS, it is accepted at once,
+    and associated with the gateway's default route table there, only when the gateway
+    auto-accepts shared attachments; otherwise (AWS's default) it stays `pendingAcceptance`
+    (accepting it, AcceptTransitGatewayVpcAttachment, moto does not implement).
     """
     from types import SimpleNamespace
 
@@ -534,9 +677,13 @@ def patch_ram_shared_transit_gateway() -> None:
         owner = self
         if transit_gateway_route_table_id not in self.transit_gateways_route_tables:
             attachment = self.transit_gateway_attachments[transit_gateway_attachment_id]
-            owner = self.transit_gateways.get(attachment.transit_gateway_id).ec2_backend
+            gateway = self.transit_gateways.get(attachment.transit_gateway_id)
+            owner = gateway.ec2_backend
             attachment.gateway_owner_id = owner.account_id
             owner.transit_gateway_attachments[attachment.id] = attachment
+            if gateway.options.get("AutoAcceptSharedAttachments") != "enable":
+                attachment.state = "pendingAcceptance"
+                return
         associate(owner, transit_gateway_attachment_id, transit_gateway_route_table_id)
 
     TransitGatewayBackend.__init__ = __init__
@@ -545,6 +692,35 @@ def patch_ram_shared_transit_gateway() -> None:
     TransitGatewayAttachment.transit_gateway_owner_id = property(
         lambda self: getattr(self, "gateway_owner_id", self.resource_owner_id)
     )
+
+
+def patch_ec2_route_needs_tgw_attachment() -> None:
+    """CreateRoute to a Transit Gateway needs the route table's VPC attached to that gateway.
+
+    AWS refuses the route otherwise ("InvalidTransitGatewayID.NotFound: The transitGateway
+    ID ... does not exist"), which is what a spoke's route created before its attachment
+    meets; moto accepts it. An attachment deleted, rejected or failed counts as none.
+    """
+    from moto.ec2.exceptions import InvalidTransitGatewayID
+    from moto.ec2.models.route_tables import RouteBackend
+
+    create = RouteBackend.create_route
+    gone = ("deleting", "deleted", "rejected", "failed")
+
+    def create_route(self: Any, route_table_id: str, *args: Any, **kwargs: Any) -> Any:
+        gateway = kwargs.get("transit_gateway_id")
+        if gateway:
+            vpc = self.get_route_table(route_table_id).vpc_id
+            attached = [
+                a
+                for a in self.transit_gateway_attachments.values()
+                if a.transit_gateway_id == gateway and getattr(a, "vpc_id", None) == vpc and a.state not in gone
+            ]
+            if not attached:
+                raise InvalidTransitGatewayID(gateway)
+        return create(self, route_table_id, *args, **kwargs)
+
+    RouteBackend.create_route = create_route
 
 
 def patch_budgets_describe_subscribers() -> None:
@@ -661,12 +837,10 @@ def missing_principals(policy_document: str) -> list[str]:
 
     from moto.iam.models import iam_backends
 
-    statements = json.loads(policy_document).get("Statement", [])
     missing = []
-    for statement in statements if isinstance(statements, list) else [statements]:
+    for statement in as_list(json.loads(policy_document).get("Statement", [])):
         principal = statement.get("Principal")
-        named = principal.get("AWS", []) if isinstance(principal, dict) else []
-        for arn in named if isinstance(named, list) else [named]:
+        for arn in as_list(principal.get("AWS", [])) if isinstance(principal, dict) else []:
             match = re.fullmatch(r"arn:aws:iam::(\d{12}):(role|user)/(?:.*/)?([^/]+)", arn)
             if not match:
                 continue
@@ -748,6 +922,7 @@ PATCHES: dict[str, Callable[[], None]] = {
     "ram-organization-sharing-role": patch_ram_organization_sharing_role,
     "tgw-describe-options-filters": patch_tgw_describe_options_filters,
     "ram-shared-transit-gateway": patch_ram_shared_transit_gateway,
+    "ec2-route-needs-tgw-attachment": patch_ec2_route_needs_tgw_attachment,
     "budgets-describe-subscribers": patch_budgets_describe_subscribers,
     "budgets-tags": patch_budgets_tags,
     "organizations-scp-policy-type": patch_organizations_scp_policy_type,
@@ -831,9 +1006,16 @@ def enable_scp_policy_type(backend: Any, _: dict[str, Any]) -> None:
     backend.enable_policy_type(RootId=backend.ou[0].id, PolicyType="SERVICE_CONTROL_POLICY")
 
 
+def enable_trusted_access(backend: Any, spec: dict[str, Any]) -> None:
+    """Trusted access for each of `spec["trustedServices"]`, as EnableAWSServiceAccess does."""
+    for service in spec.get("trustedServices", []):
+        backend.enable_aws_service_access(ServicePrincipal=service)
+
+
 PREREQUISITES: dict[str, Callable[[Any, dict[str, Any]], None]] = {
     "scp-policy-type": enable_scp_policy_type,
     "identity-principals": create_identity_principals,
+    "trusted-access": enable_trusted_access,
     "execution-role": create_management_execution_role,
 }
 """The prerequisites the seed can do, by the ids of terraform/prerequisites.ts."""

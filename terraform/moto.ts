@@ -37,6 +37,11 @@ export interface OrganizationSeed {
    * @default "OrganizationAccountAccessRole"
    */
   readonly executionRoleName?: string;
+  /**
+   * The service principals the `trusted-access` prerequisite gives trusted access in AWS Organizations.
+   * @default []
+   */
+  readonly trustedServices?: readonly string[];
 }
 
 /** A role or user that must exist before a trust policy may name it. */

@@ -20,7 +20,7 @@ export interface Prerequisite {
 export const PREREQUISITES: readonly Prerequisite[] = [
   { id: "scp-policy-type", title: "Service control policies enabled on the root", sandbox: "seeded" },
   { id: "identity-principals", title: "The roles and users that `access` names", sandbox: "seeded" },
-  { id: "trusted-access", title: "Trusted access in AWS Organizations", sandbox: "not modelled" },
+  { id: "trusted-access", title: "Trusted access in AWS Organizations", sandbox: "seeded" },
   { id: "execution-role", title: "The execution role in the management account", sandbox: "seeded" },
   { id: "chatbot-slack", title: "Chatbot's Slack authorisation", sandbox: "not modelled" },
   { id: "email-confirmations", title: "Email confirmations", sandbox: "not modelled" },
@@ -31,3 +31,10 @@ export const PREREQUISITES: readonly Prerequisite[] = [
 export function seededPrerequisites(): string[] {
   return PREREQUISITES.filter((p) => p.sandbox === "seeded").map((p) => p.id);
 }
+
+/**
+ * The services that need trusted access in AWS Organizations before the first apply (the
+ * `trusted-access` prerequisite): AWS Config, for its delegated administrator and the
+ * organization aggregator. RAM's the management workspace turns on itself.
+ */
+export const TRUSTED_SERVICES: readonly string[] = ["config.amazonaws.com", "config-multiaccountsetup.amazonaws.com"];

@@ -17,15 +17,21 @@ const DEFECTS = {
   "tgw-vpc-attachment-tags": "Transit Gateway VPC attachment tags read from the route-table tag specification",
   "tgw-vpc-attachment-deleted-state": "a deleted Transit Gateway VPC attachment vanishing instead of state deleted",
   "s3-logging-policy-principal": 'PutBucketLogging crashing on a target policy with Principal "*"',
-  "kms-describe-other-account": "DescribeKey of another account's key or alias ARN",
-  "organizations-config-delegated-admin": "RegisterDelegatedAdministrator refusing config.amazonaws.com",
-  "ram-associate-resource-share": "AssociateResourceShare and DisassociateResourceShare not implemented",
-  "ram-organization-principal-needs-sharing": "sharing with the organization accepted before it is enabled",
+  "kms-describe-other-account":
+    "DescribeKey of another account's key or alias ARN not found, whether or not the key policy grants it",
+  "organizations-config-delegated-admin":
+    "RegisterDelegatedAdministrator refusing config.amazonaws.com, and accepting it without trusted access",
+  "ram-associate-resource-share":
+    "AssociateResourceShare not implemented; external principals and other accounts' resources accepted",
+  "ram-organization-principal-needs-sharing":
+    "sharing with the organization accepted before it is enabled (trusted access and RAM's service-linked role)",
   "ram-list-resource-share-permissions": "ListResourceSharePermissions not implemented",
   "ram-resource-share-tags": "resource share tags dropped, TagResource not implemented",
   "ram-organization-sharing-role": "EnableSharingWithAwsOrganization making no service-linked role nor trusted access",
   "tgw-describe-options-filters": "DescribeTransitGateways ignoring options.amazon-side-asn",
-  "ram-shared-transit-gateway": "Transit Gateways shared through RAM invisible and unusable in member accounts",
+  "ram-shared-transit-gateway":
+    "Transit Gateways shared through RAM invisible and unusable in member accounts; no pending acceptance",
+  "ec2-route-needs-tgw-attachment": "CreateRoute to a Transit Gateway the route table's VPC is not attached to",
   "budgets-describe-subscribers": "DescribeSubscribersForNotification not implemented",
   "budgets-tags": "budget tags dropped, ListTagsForResource not implemented",
   "organizations-scp-policy-type": "an SCP attached while SERVICE_CONTROL_POLICY is not enabled on the root",

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import type { Organization } from "../../inventory/model.js";
 import { synthesize } from "../../stacks/synthesize.js";
 import { type MotoServer, startMoto } from "../../terraform/moto.js";
 import { writeMotoOverride } from "../../terraform/moto-overrides.js";
-import { PREREQUISITES, seededPrerequisites } from "../../terraform/prerequisites.js";
+import { PREREQUISITES, seededPrerequisites, TRUSTED_SERVICES } from "../../terraform/prerequisites.js";
 import { init, runTerraform } from "../../terraform/runner.js";
 import { sandboxRunner } from "../../terraform/sandbox.js";
 import { requireTools } from "./support.js";
@@ -31,6 +31,12 @@ const NEEDS = [
     ],
   },
   {
+    prerequisite: "trusted-access",
+    workspace: "acme-management",
+    target: "aws_organizations_delegated_administrator.config-administrator",
+    refusal: ["ConstraintViolationException", "Trusted access for config.amazonaws.com is not enabled"],
+  },
+  {
     prerequisite: "execution-role",
     workspace: "acme-management",
     target: "aws_organizations_policy_attachment.guardrails_deny-root-user-root",
@@ -40,6 +46,14 @@ const NEEDS = [
     ],
   },
 ] as const;
+
+/**
+ * The runs: each a moto whose seed leaves out the listed prerequisites, and a targeted apply
+ * per workspace of the resources that need them. Without the execution role nothing in the
+ * management account applies, so it has a moto of its own; the others fail independently
+ * of one another, each for its own reason, and share one.
+ */
+const RUNS = [["execution-role"], ["scp-policy-type", "identity-principals", "trusted-access"]];
 
 /**
  * The prerequisites the sandbox seeds are the ones a user does by hand; leaving them out of
@@ -52,24 +66,32 @@ describe.skipIf(requireTools("terraform", "moto").skip)("prerequisites in the sa
   const servers: MotoServer[] = [];
   const folders: string[] = [];
 
-  // One moto per prerequisite, seeded with every other one, so that each apply fails for its own reason.
   beforeAll(async () => {
+    const outdir = mkdtempSync(join(tmpdir(), "fleetfile-prerequisites-"));
+    folders.push(outdir);
+    synthesize(organization, outdir);
     await Promise.all(
-      NEEDS.map(async ({ prerequisite, workspace, target }) => {
-        const outdir = mkdtempSync(join(tmpdir(), "fleetfile-prerequisites-"));
-        folders.push(outdir);
-        synthesize(organization, outdir);
+      RUNS.map(async (leftOut) => {
         const moto = await startMoto();
         servers.push(moto);
-        const others = seededPrerequisites().filter((p) => p !== prerequisite);
-        await moto.seedOrganization({ ...organizationSeed(organization), prerequisites: others });
+        const prerequisites = seededPrerequisites().filter((p) => !leftOut.includes(p));
+        await moto.seedOrganization({ ...organizationSeed(organization), prerequisites });
         const runner = sandboxRunner(moto.endpoint);
-        const dir = join(outdir, "stacks", workspace);
-        writeMotoOverride(dir);
-        await init(dir, runner);
-        const args = ["apply", "-input=false", "-no-color", "-auto-approve", `-target=${target}`];
-        const result = await runTerraform(dir, args, runner, [0, 1]);
-        outputs.set(prerequisite, { code: result.code, output: result.stdout + result.stderr });
+        const needs = NEEDS.filter((n) => leftOut.includes(n.prerequisite));
+        for (const workspace of new Set(needs.map((n) => n.workspace))) {
+          // A copy per run: the runs apply the same workspace side by side, each with its own state.
+          const dir = mkdtempSync(join(tmpdir(), "fleetfile-prerequisites-run-"));
+          folders.push(dir);
+          cpSync(join(outdir, "stacks", workspace), dir, { recursive: true });
+          writeMotoOverride(dir);
+          await init(dir, runner);
+          const targets = needs.filter((n) => n.workspace === workspace).map((n) => `-target=${n.target}`);
+          const args = ["apply", "-input=false", "-no-color", "-auto-approve", ...targets];
+          const result = await runTerraform(dir, args, runner, [0, 1]);
+          for (const need of needs.filter((n) => n.workspace === workspace)) {
+            outputs.set(need.prerequisite, { code: result.code, output: result.stdout + result.stderr });
+          }
+        }
       }),
     );
   }, 600_000);
@@ -82,8 +104,10 @@ describe.skipIf(requireTools("terraform", "moto").skip)("prerequisites in the sa
   it("seeds every prerequisite the sandbox can model, and names the others", () => {
     const seed = organizationSeed(organization);
     expect(seed.prerequisites).toEqual(seededPrerequisites());
-    expect(seededPrerequisites()).toEqual(NEEDS.map((n) => n.prerequisite));
+    expect(seededPrerequisites()).toEqual(NEEDS.map((n) => n.prerequisite).sort(byListOrder));
+    expect(RUNS.flat().sort(byListOrder)).toEqual(seededPrerequisites());
     expect(PREREQUISITES.filter((p) => p.sandbox === "not modelled").length).toBeGreaterThan(0);
+    expect(seed.trustedServices).toEqual(TRUSTED_SERVICES);
     expect(seed.principals).toEqual(
       expect.arrayContaining([
         { account: "555555555555", kind: "role", name: "payments-owners" },
@@ -101,11 +125,29 @@ describe.skipIf(requireTools("terraform", "moto").skip)("prerequisites in the sa
   });
 });
 
+/** Sorts prerequisite ids in the order of {@link PREREQUISITES}. */
+function byListOrder(a: string, b: string): number {
+  const ids = PREREQUISITES.map((p) => p.id);
+  return ids.indexOf(a) - ids.indexOf(b);
+}
+
 describe("the prerequisites of docs/baseline.md", () => {
+  const doc = readFileSync(new URL("../../docs/baseline.md", import.meta.url), "utf8");
+  const section = doc.split("## Prerequisites")[1]?.split("\n## ")[0] ?? "";
+
   it("are the list the sandbox seeds from, in its order", () => {
-    const doc = readFileSync(new URL("../../docs/baseline.md", import.meta.url), "utf8");
-    const section = doc.split("## Prerequisites")[1]?.split("\n## ")[0] ?? "";
     const titles = [...section.matchAll(/^\d+\. \*\*(.+?)\*\*/gm)].map((m) => m[1].replace(/\.$/, ""));
     expect(titles).toEqual(PREREQUISITES.map((p) => p.title));
+  });
+
+  it("say which of them the sandbox does, by number", () => {
+    const said = /the sandbox does ([\d, and]+) in\s+moto/.exec(section)?.[1];
+    const seeded = PREREQUISITES.flatMap((p, i) => (p.sandbox === "seeded" ? [String(i + 1)] : []));
+    expect(said?.match(/\d+/g)).toEqual(seeded);
+  });
+
+  it("name every service that needs trusted access", () => {
+    const item = section.split("**Trusted access in AWS Organizations**")[1]?.split(/\n\d+\. /)[0] ?? "";
+    for (const service of TRUSTED_SERVICES) expect(item).toContain(`\`${service}\``);
   });
 });
