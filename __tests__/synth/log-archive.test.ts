@@ -389,6 +389,48 @@ describe.each(SOURCES)("log archive of $title", ({ source, lock }) => {
     expect(settingOf(archive.workspace, "aws_s3_bucket_logging", archive.flowLogs)).toBeDefined();
   });
 
+  // AWS Config delivers with the recorder's role when that role may write, and otherwise as
+  // config.amazonaws.com (Config's developer guide, "Permissions for the Amazon S3 bucket"):
+  // either way it checks the bucket's ACL, lists it, and writes under AWSLogs/ with the
+  // bucket-owner-full-control ACL.
+  it("admits AWS Config of the organization's accounts only, through its service or the recorder role", async () => {
+    const s = synth();
+    const archive = archiveOf(s);
+    const { config } = archive;
+    const recorderRole = `arn:aws:iam::666666666666:role/${s.organization.inventory.organization.name}-config-recorder`;
+    const object = `${config.arn}/AWSLogs/666666666666/Config/eu-west-1/2024/1/1/ConfigSnapshot/x.json.gz`;
+    const requests = [
+      ["s3:GetBucketAcl", config.arn],
+      ["s3:ListBucket", config.arn],
+      ["s3:PutObject", object],
+    ] as const;
+    const acl = { "s3:x-amz-acl": "bucket-owner-full-control" };
+    for (const [action, resource] of requests) {
+      const byService = (org: string) =>
+        onBucket(archive, config, {
+          principal: "config.amazonaws.com",
+          action,
+          resource,
+          context: { "aws:SourceOrgID": org, ...acl },
+        });
+      expect(await byService(ORGANIZATION_ID), action).toBe("Allowed");
+      expect(await byService("o-someoneelse"), action).not.toBe("Allowed");
+      const byRecorder = (role: string, org: string) =>
+        onBucket(archive, config, byRole(role, action, resource, { "aws:PrincipalOrgID": org, ...acl }));
+      expect(await byRecorder(recorderRole, ORGANIZATION_ID), action).toBe("Allowed");
+      expect(await byRecorder(recorderRole, "o-someoneelse"), action).not.toBe("Allowed");
+      expect(await byRecorder(MEMBER_ROLE, ORGANIZATION_ID), action).not.toBe("Allowed");
+    }
+    expect(
+      await onBucket(archive, config, {
+        principal: "config.amazonaws.com",
+        action: "s3:PutObject",
+        resource: `${config.arn}/elsewhere/x.json.gz`,
+        context: { "aws:SourceOrgID": ORGANIZATION_ID, ...acl },
+      }),
+    ).not.toBe("Allowed");
+  });
+
   it("keeps every bucket and the key from destroy", () => {
     const { workspace } = archiveOf(synth());
     for (const [name, body] of [...workspace.resources("aws_s3_bucket"), ...workspace.resources("aws_kms_key")]) {
