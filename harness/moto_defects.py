@@ -363,6 +363,43 @@ def ec2_route_needs_tgw_attachment() -> tuple[bool, str]:
     return bool(failures), "; ".join(failures) or "a route to a gateway needs the VPC attached to it"
 
 
+def s3_lifecycle_newer_noncurrent_versions() -> tuple[bool, str]:
+    s3 = client("s3")
+    s3.create_bucket(Bucket="fleetfile-probe-lifecycle")
+    expiration = {"NoncurrentDays": 365, "NewerNoncurrentVersions": 100}
+    rule = {"ID": "probe", "Status": "Enabled", "Filter": {"Prefix": ""}, "NoncurrentVersionExpiration": expiration}
+    s3.put_bucket_lifecycle_configuration(Bucket="fleetfile-probe-lifecycle", LifecycleConfiguration={"Rules": [rule]})
+    found = s3.get_bucket_lifecycle_configuration(Bucket="fleetfile-probe-lifecycle")["Rules"][0]
+    return found.get("NoncurrentVersionExpiration") != expiration, f"NoncurrentVersionExpiration read back: {found}"
+
+
+def s3_bucket_policy_conditions() -> tuple[bool, str]:
+    s3 = client("s3")
+    s3.create_bucket(Bucket="fleetfile-probe-conditions")
+    arn = "arn:aws:s3:::fleetfile-probe-conditions"
+    statements = [
+        {"Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [arn, f"{arn}/*"],
+         "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+        {"Sid": "KeepLocked", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+         "Resource": f"{arn}/locked/*"},
+    ]
+    s3.put_bucket_policy(
+        Bucket="fleetfile-probe-conditions", Policy=json.dumps({"Version": "2012-10-17", "Statement": statements})
+    )
+    failures = []
+    try:
+        s3.put_object(Bucket="fleetfile-probe-conditions", Key="state/terraform.tfstate", Body=b"{}")
+        s3.get_object(Bucket="fleetfile-probe-conditions", Key="state/terraform.tfstate")
+    except Exception as cause:
+        failures.append(f"writing and reading over TLS, which the TLS-only deny allows, raised {type(cause).__name__}")
+    try:
+        s3.put_object(Bucket="fleetfile-probe-conditions", Key="locked/x", Body=b"{}")
+        failures.append("a deny without a condition let the write through")
+    except Exception:
+        pass
+    return bool(failures), "; ".join(failures) or "a conditional deny applies only when its condition holds"
+
+
 def budget(**extra: Any) -> tuple[Any, str]:
     """A monthly cost budget named probe; returns the client and the account id."""
     budgets = client("budgets")
@@ -469,6 +506,8 @@ CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
     "tgw-describe-options-filters": tgw_describe_options_filters,
     "ram-shared-transit-gateway": ram_shared_transit_gateway,
     "ec2-route-needs-tgw-attachment": ec2_route_needs_tgw_attachment,
+    "s3-lifecycle-newer-noncurrent-versions": s3_lifecycle_newer_noncurrent_versions,
+    "s3-bucket-policy-conditions": s3_bucket_policy_conditions,
     "budgets-describe-subscribers": budgets_describe_subscribers,
     "budgets-tags": budgets_tags,
     "organizations-scp-policy-type": organizations_scp_policy_type,

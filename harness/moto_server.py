@@ -149,6 +149,44 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+NEGATED_OPERATORS = ("StringNotEquals", "StringNotLike", "ArnNotLike")
+"""Condition operators that hold when their key is missing from the request, as in IAM."""
+
+
+def conditions_hold(condition: dict[str, dict[str, Any]], context: dict[str, str]) -> bool:
+    """Whether every test of a policy statement's Condition holds for a request with `context`.
+
+    Understood: StringEquals, StringNotEquals, StringLike, StringNotLike, ArnLike,
+    ArnNotLike and Bool, keys compared without case as IAM does. A key the request lacks
+    fails the test, except under a negated operator (IAM's rule); any other operator
+    fails: a statement the harness cannot read never applies.
+    """
+    from fnmatch import fnmatchcase
+
+    found_in = {key.lower(): value for key, value in context.items()}
+    for operator, tests in condition.items():
+        for key, wanted in tests.items():
+            found = found_in.get(key.lower())
+            values = [str(w) for w in as_list(wanted)]
+            if found is None:
+                holds = operator in NEGATED_OPERATORS
+            elif operator == "StringEquals":
+                holds = found in values
+            elif operator == "Bool":
+                holds = found.lower() in [w.lower() for w in values]
+            elif operator in ("StringLike", "ArnLike"):
+                holds = any(fnmatchcase(found, w) for w in values)
+            elif operator == "StringNotEquals":
+                holds = found not in values
+            elif operator in ("StringNotLike", "ArnNotLike"):
+                holds = not any(fnmatchcase(found, w) for w in values)
+            else:
+                holds = False
+            if not holds:
+                return False
+    return True
+
+
 def caller_arn(response: Any) -> str:
     """The principal a request comes from: the role its credentials were assumed from, or the account's root."""
     from moto.sts.models import sts_backends
@@ -163,31 +201,16 @@ def key_policy_grants(policy: str, principal_arn: str, action: str) -> bool:
     conditions admit `principal_arn` (a role or an account root).
 
     The principal matches as `*`, its account (id or root ARN), or its own ARN; the
-    conditions understood are StringEquals and StringLike on aws:PrincipalOrgID,
-    aws:PrincipalAccount and aws:PrincipalArn. Anything else in a condition does not
-    match: a statement the patch cannot read grants nothing, never more than AWS would.
+    conditions are read by `conditions_hold` with aws:PrincipalOrgID, aws:PrincipalAccount
+    and aws:PrincipalArn: a statement the patch cannot read grants nothing.
     """
     from fnmatch import fnmatchcase
 
     account = principal_arn.split(":")[4]
     organization = organization_backend_of(account)
-    context = {
-        "aws:principalorgid": organization.org.id if organization else None,
-        "aws:principalaccount": account,
-        "aws:principalarn": principal_arn,
-    }
-
-    def holds(operator: str, tests: dict[str, Any]) -> bool:
-        if operator not in ("StringEquals", "StringLike"):
-            return False
-        for key, wanted in tests.items():
-            found = context.get(key.lower())
-            if found is None:
-                return False
-            match = (lambda w: found == w) if operator == "StringEquals" else (lambda w: fnmatchcase(found, w))
-            if not any(match(w) for w in as_list(wanted)):
-                return False
-        return True
+    context = {"aws:PrincipalAccount": account, "aws:PrincipalArn": principal_arn}
+    if organization:
+        context["aws:PrincipalOrgID"] = organization.org.id
 
     for statement in as_list(json.loads(policy).get("Statement", [])):
         if statement.get("Effect") != "Allow":
@@ -198,7 +221,7 @@ def key_policy_grants(policy: str, principal_arn: str, action: str) -> bool:
         named = ["*"] if principal == "*" else as_list(principal.get("AWS", [])) if isinstance(principal, dict) else []
         if not any(p in ("*", account, f"arn:aws:iam::{account}:root", principal_arn) for p in named):
             continue
-        if all(holds(operator, tests) for operator, tests in statement.get("Condition", {}).items()):
+        if conditions_hold(statement.get("Condition", {}), context):
             return True
     return False
 
@@ -723,6 +746,84 @@ def patch_ec2_route_needs_tgw_attachment() -> None:
     RouteBackend.create_route = create_route
 
 
+def patch_s3_lifecycle_newer_noncurrent_versions() -> None:
+    """A lifecycle rule keeps `NewerNoncurrentVersions` of its NoncurrentVersionExpiration.
+
+    moto stores only NoncurrentDays and drops the count, so the provider, which waits until
+    it reads back what it wrote, times out after three minutes creating the state bucket's
+    lifecycle configuration.
+    """
+    import copy
+
+    from moto.s3.models import FakeBucket
+    from moto.s3.responses import S3Response
+
+    store, describe = FakeBucket.set_lifecycle, S3Response.get_bucket_lifecycle
+
+    def set_lifecycle(self: FakeBucket, rules: list[dict[str, Any]]) -> None:
+        store(self, rules)
+        for given, rule in zip(rules, self.rules, strict=True):
+            rule.nve_newer_versions = (given.get("NoncurrentVersionExpiration") or {}).get("NewerNoncurrentVersions")
+
+    def get_bucket_lifecycle(self: S3Response) -> Any:
+        newer = {r.id: getattr(r, "nve_newer_versions", None) for r in self.backend.get_bucket_lifecycle(self.bucket_name)}
+        # moto serves every S3 request with one shared S3Response: answer through a copy of
+        # it, whose `serialized` adds the count, and leave the shared one untouched.
+        request = copy.copy(self)
+
+        def with_newer(result: Any) -> Any:
+            for rule in result.result["Rules"]:
+                expiration = rule.get("NoncurrentVersionExpiration")
+                if expiration is not None and newer.get(rule["ID"]) is not None:
+                    expiration["NewerNoncurrentVersions"] = newer[rule["ID"]]
+            return S3Response.serialized(request, result)
+
+        request.serialized = with_newer
+        return describe(request)
+
+    FakeBucket.set_lifecycle = set_lifecycle
+    S3Response.get_bucket_lifecycle = get_bucket_lifecycle
+
+
+def patch_s3_bucket_policy_conditions() -> None:
+    """A bucket policy statement applies to an object request only when its Condition holds.
+
+    moto applies every statement whose action matches, whatever its Condition (it reads
+    only StringEquals, and treats a key the request lacks as matching), so a TLS-only
+    statement (`Deny` when `aws:SecureTransport` is false) refuses every object request:
+    Terraform's S3 backend cannot read its state. Now conditions are read by
+    `conditions_hold`, with `aws:SecureTransport` true: the sandbox's plain HTTP on
+    loopback stands in for AWS's TLS endpoints, which every SDK uses. A statement whose
+    Condition does not hold does not apply (moto denied then, even for an Allow).
+    """
+    from moto.iam.access_control import IAMPolicyStatement, PermissionResult
+
+    permitted = IAMPolicyStatement.is_action_permitted
+
+    def is_action_permitted(
+        self: IAMPolicyStatement,
+        action: str,
+        resource: str = "*",
+        principal: str | None = None,
+        incoming_condition_values: dict[str, str] | None = None,
+    ) -> PermissionResult:
+        condition = self._statement.get("Condition")
+        if not condition:
+            return permitted(self, action, resource, principal, incoming_condition_values)
+        context = {"aws:SecureTransport": "true", **(incoming_condition_values or {})}
+        if not conditions_hold(condition, context):
+            return PermissionResult.NEUTRAL
+        # The condition holds: the statement applies as if it had none.
+        statement = self._statement
+        self._statement = {k: v for k, v in statement.items() if k != "Condition"}
+        try:
+            return permitted(self, action, resource, principal, incoming_condition_values)
+        finally:
+            self._statement = statement
+
+    IAMPolicyStatement.is_action_permitted = is_action_permitted
+
+
 def patch_budgets_describe_subscribers() -> None:
     """DescribeSubscribersForNotification lists the subscribers of one of a budget's
     notifications, as AWS does.
@@ -923,6 +1024,8 @@ PATCHES: dict[str, Callable[[], None]] = {
     "tgw-describe-options-filters": patch_tgw_describe_options_filters,
     "ram-shared-transit-gateway": patch_ram_shared_transit_gateway,
     "ec2-route-needs-tgw-attachment": patch_ec2_route_needs_tgw_attachment,
+    "s3-lifecycle-newer-noncurrent-versions": patch_s3_lifecycle_newer_noncurrent_versions,
+    "s3-bucket-policy-conditions": patch_s3_bucket_policy_conditions,
     "budgets-describe-subscribers": patch_budgets_describe_subscribers,
     "budgets-tags": patch_budgets_tags,
     "organizations-scp-policy-type": patch_organizations_scp_policy_type,

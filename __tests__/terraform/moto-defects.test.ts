@@ -32,6 +32,8 @@ const DEFECTS = {
   "ram-shared-transit-gateway":
     "Transit Gateways shared through RAM invisible and unusable in member accounts; no pending acceptance",
   "ec2-route-needs-tgw-attachment": "CreateRoute to a Transit Gateway the route table's VPC is not attached to",
+  "s3-lifecycle-newer-noncurrent-versions": "NewerNoncurrentVersions dropped from a lifecycle rule",
+  "s3-bucket-policy-conditions": "a bucket policy's conditional Deny refusing every object request (TLS-only)",
   "budgets-describe-subscribers": "DescribeSubscribersForNotification not implemented",
   "budgets-tags": "budget tags dropped, ListTagsForResource not implemented",
   "organizations-scp-policy-type": "an SCP attached while SERVICE_CONTROL_POLICY is not enabled on the root",
