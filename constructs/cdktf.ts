@@ -12,6 +12,7 @@ export {
   type ITerraformDependable,
   LocalBackend,
   NamedCloudWorkspace,
+  S3Backend,
   TerraformElement,
   TerraformIterator,
   TerraformResource,

@@ -79,6 +79,51 @@ export const GUARDED_BUCKET_ACTIONS = [
 ] as const;
 
 /**
+ * The settings every private bucket of the project has, made as children of `scope`:
+ * versioning, default encryption (SSE-KMS with `kmsKeyArn`, else SSE-S3), public access
+ * blocked in all four ways, and ownership enforced (ACLs off). Returns the versioning,
+ * which settings that need it must follow.
+ */
+export function privateBucketSettings(
+  scope: Construct,
+  bucket: string,
+  provider: AwsProvider | undefined,
+  kmsKeyArn?: string,
+): S3BucketVersioningA {
+  const versioning = new S3BucketVersioningA(scope, "versioning", {
+    provider,
+    bucket,
+    versioningConfiguration: { status: "Enabled" },
+  });
+  new S3BucketServerSideEncryptionConfigurationA(scope, "encryption", {
+    provider,
+    bucket,
+    rule: [
+      {
+        applyServerSideEncryptionByDefault: kmsKeyArn
+          ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }
+          : { sseAlgorithm: "AES256" },
+        bucketKeyEnabled: kmsKeyArn ? true : undefined,
+      },
+    ],
+  });
+  new S3BucketPublicAccessBlock(scope, "public-access-block", {
+    provider,
+    bucket,
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  });
+  new S3BucketOwnershipControls(scope, "ownership", {
+    provider,
+    bucket,
+    rule: { objectOwnership: "BucketOwnerEnforced" },
+  });
+  return versioning;
+}
+
+/**
  * A private log bucket: versioned, encrypted, public access blocked, owner-enforced,
  * TLS only, deletes denied to everyone, protected from `terraform destroy`.
  */
@@ -96,39 +141,7 @@ export class SecureBucket extends Construct {
       lifecycle: { preventDestroy: true },
     });
     const bucket = this.bucket.id;
-    const settings: TerraformResource[] = [];
-    settings.push(
-      new S3BucketVersioningA(this, "versioning", {
-        provider,
-        bucket,
-        versioningConfiguration: { status: "Enabled" },
-      }),
-    );
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      provider,
-      bucket,
-      rule: [
-        {
-          applyServerSideEncryptionByDefault: props.kmsKeyArn
-            ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }
-            : { sseAlgorithm: "AES256" },
-          bucketKeyEnabled: props.kmsKeyArn ? true : undefined,
-        },
-      ],
-    });
-    new S3BucketPublicAccessBlock(this, "public-access-block", {
-      provider,
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, "ownership", {
-      provider,
-      bucket,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
+    const settings: TerraformResource[] = [privateBucketSettings(this, bucket, provider, props.kmsKeyArn)];
     if (props.objectLock) {
       settings.push(
         new S3BucketObjectLockConfigurationA(this, "object-lock", {

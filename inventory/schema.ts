@@ -124,7 +124,19 @@ const TerraformCloudSchema = z
     organization: pattern(PATTERNS.tfcName).meta({ description: "Terraform Cloud organization." }),
     project: z.string().min(1).max(90).optional().meta({ description: "Terraform Cloud project of the workspaces." }),
   })
-  .meta({ description: "Terraform Cloud settings; without them every workspace uses a local backend." });
+  .meta({ description: "Terraform Cloud settings: every workspace's state and runs live there." });
+
+const StateSchema = z
+  .strictObject({
+    bucket: pattern(PATTERNS.bucket)
+      .optional()
+      .meta({ description: "S3 bucket of the state. Default: `<name>-terraform-state-<management account id>`." }),
+    region: pattern(PATTERNS.region).optional().meta({ description: "Region of the bucket. Default: homeRegion." }),
+  })
+  .meta({
+    description:
+      "An S3 backend for every workspace, without Terraform Cloud: one state object per workspace in a bucket of the management account (versioned, encrypted), locked with Terraform's S3 lockfile. The bucket comes from the `<name>-state-bootstrap` workspace. Without this and without terraformCloud, state is local (terraform-state/ beside the synth output).",
+  });
 
 const flag = (description: string) => z.boolean().default(true).meta({ description });
 
@@ -161,6 +173,7 @@ const OrganizationSchema = z
     logArchive: LogArchiveSchema.prefault({}),
     identity: IdentitySchema,
     terraformCloud: TerraformCloudSchema.optional(),
+    state: StateSchema.optional(),
     guardrails: GuardrailsSchema.prefault({}),
   })
   .meta({ description: "The organization as a whole." });

@@ -29,6 +29,20 @@ export function checkMeaning(inventory: Inventory): Problem[] {
     ...checkVpcs(inventory, accounts),
     ...checkAsns(inventory),
     ...checkPrincipals(inventory, accounts),
+    ...checkBackend(inventory),
+  ];
+}
+
+/** One home for state: Terraform Cloud or the S3 backend, not both. */
+function checkBackend(inventory: Inventory): Problem[] {
+  const { terraformCloud, state } = inventory.organization;
+  if (!terraformCloud || !state) return [];
+  return [
+    error(
+      ["organization", "state"],
+      "state is set beside terraformCloud",
+      "allowed: one of them (Terraform Cloud keeps the state itself)",
+    ),
   ];
 }
 

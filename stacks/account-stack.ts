@@ -4,10 +4,11 @@ import {
   CloudBackend,
   LocalBackend,
   NamedCloudWorkspace,
+  S3Backend,
   TerraformElement,
   TerraformStack,
 } from "../constructs/cdktf.js";
-import type { Account, Organization } from "../inventory/model.js";
+import { type Account, coreAccount, type Organization } from "../inventory/model.js";
 
 /** Value of the `managed-by` tag on everything this project creates. */
 export const MANAGED_BY = "fleetfile";
@@ -23,6 +24,25 @@ export const LOCAL_STATE_FOLDER = "terraform-state";
  */
 export function localStatePath(workspace: string): string {
   return `../../../${LOCAL_STATE_FOLDER}/${workspace}.tfstate`;
+}
+
+/** Where the S3 backend keeps state (organization.state): its bucket and region. */
+export interface StateLocation {
+  readonly bucket: string;
+  readonly region: string;
+}
+
+/** The S3 backend's bucket and region, with their defaults; undefined without organization.state. */
+export function stateLocation(organization: Organization): StateLocation | undefined {
+  const { state, name, homeRegion } = organization.inventory.organization;
+  if (!state) return undefined;
+  const management = coreAccount(organization, "management");
+  return { bucket: state.bucket ?? `${name}-terraform-state-${management.id}`, region: state.region ?? homeRegion };
+}
+
+/** Key of a workspace's state object in the S3 backend's bucket. */
+export function stateKey(workspace: string): string {
+  return `${workspace}/terraform.tfstate`;
 }
 
 /** Construct IDs that name a construct's main resource and are left out of Terraform addresses. */
@@ -74,11 +94,14 @@ export class AccountStack extends TerraformStack {
     );
 
     const cloud = inventory.organization.terraformCloud;
+    const state = stateLocation(props.organization);
     if (cloud) {
       new CloudBackend(this, {
         organization: cloud.organization,
         workspaces: new NamedCloudWorkspace(props.account.workspace, cloud.project),
       });
+    } else if (state) {
+      addS3Backend(this, state, props.account.workspace);
     } else {
       new LocalBackend(this, { path: localStatePath(props.account.workspace) });
     }
@@ -130,4 +153,15 @@ export function defaultTags(account: Account): Record<string, string> {
     ...(account.system ? { "fleetfile:system": account.system } : {}),
     "managed-by": MANAGED_BY,
   };
+}
+
+/**
+ * The S3 backend of `workspace` in `stack`: its own object in the state bucket, encrypted,
+ * locked with Terraform's S3 lockfile (Terraform 1.10 and later; cdktf does not know the
+ * setting yet, so it is added by override). The backend uses the credentials Terraform
+ * starts with, before the providers assume each account's role: they must reach the bucket.
+ */
+export function addS3Backend(stack: TerraformStack, state: StateLocation, workspace: string): void {
+  new S3Backend(stack, { bucket: state.bucket, key: stateKey(workspace), region: state.region, encrypt: true });
+  stack.addOverride("terraform.backend.s3.use_lockfile", true);
 }

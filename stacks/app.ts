@@ -6,6 +6,7 @@ import { addBaseline } from "./baseline.js";
 import { BootstrapStack } from "./bootstrap-stack.js";
 import { addManagement } from "./management.js";
 import { addNetworkHub, addSpokeVpc } from "./network.js";
+import { StateBootstrapStack } from "./state-bootstrap-stack.js";
 
 /** A part of the workspaces, for synthesizing in several processes at once. */
 export interface Shard {
@@ -15,8 +16,9 @@ export interface Shard {
 
 /**
  * Builds the cdktf app of an organization: one stack per account that has an id, and the
- * Terraform Cloud bootstrap workspace when Terraform Cloud is configured. With `shard`,
- * only every `count`-th account from `index` on (and the bootstrap in shard 0).
+ * Terraform Cloud bootstrap workspace when Terraform Cloud is configured, or the state
+ * bootstrap workspace with an S3 backend. With `shard`, only every `count`-th account from
+ * `index` on (and the bootstrap in shard 0).
  */
 export function buildApp(organization: Organization, outdir: string, shard: Shard = { index: 0, count: 1 }): App {
   // Stack traces in metadata and cdktf's own validations cost time on every synth and add
@@ -33,5 +35,6 @@ export function buildApp(organization: Organization, outdir: string, shard: Shar
     if (account.type === "management") addManagement(stack);
   }
   if (shard.index === 0 && organization.inventory.organization.terraformCloud) new BootstrapStack(app, organization);
+  if (shard.index === 0 && organization.inventory.organization.state) new StateBootstrapStack(app, organization);
   return app;
 }

@@ -4,7 +4,7 @@ import { buildApp, type Shard } from "./app.js";
 
 /** What a synth produced. */
 export interface SynthSummary {
-  /** Workspace names, in inventory order, then the Terraform Cloud bootstrap workspace if any. */
+  /** Workspace names, in inventory order, then the bootstrap workspace if any (Terraform Cloud's or the state bucket's). */
   readonly workspaces: readonly string[];
   /** Keys of accounts without an id, which get no workspace yet. */
   readonly pending: readonly string[];

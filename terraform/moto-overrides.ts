@@ -52,14 +52,14 @@ export function awsProviderAliases(config: unknown): (string | undefined)[] {
 
 /**
  * The override that points a synthesized workspace at moto: a local backend in place of
- * its `cloud` or other backend block, {@link MOTO_PROVIDER_SETTINGS} merged into each
+ * its `cloud` or other backend block (or, with `keepS3Backend`, its S3 backend at moto), {@link MOTO_PROVIDER_SETTINGS} merged into each
  * aws provider block, matched by alias as Terraform merges them, and `count = 0` on every
  * resource of a type in {@link MOTO_UNSUPPORTED_RESOURCE_TYPES}. Everything else, notably
  * `assume_role` into the account's role, stays: moto keeps each account's resources apart
  * by the assumed role's account id. The endpoint itself comes from AWS_ENDPOINT_URL
  * ({@link motoEnv}), which the provider honours for every service.
  */
-export function motoOverride(config: unknown): Record<string, unknown> {
+export function motoOverride(config: unknown, options: MotoOverrideOptions = {}): Record<string, unknown> {
   const providers = awsProviderAliases(config).map((alias) => ({
     ...(alias === undefined ? {} : { alias }),
     ...MOTO_PROVIDER_SETTINGS,
@@ -69,17 +69,60 @@ export function motoOverride(config: unknown): Record<string, unknown> {
   );
   return {
     "//": "Written by fleetfile's sandbox harness (terraform/moto-overrides.ts): points this workspace at moto.",
-    terraform: { backend: { local: { path: SANDBOX_STATE_FILE } } },
+    terraform: {
+      backend: options.keepS3Backend
+        ? s3BackendAtMoto(config, options.backendRoleArn)
+        : { local: { path: SANDBOX_STATE_FILE } },
+    },
     ...(providers.length > 0 ? { provider: { aws: providers } } : {}),
     ...(unsupported.length > 0 ? { resource: Object.fromEntries(unsupported) } : {}),
   };
 }
 
+/** Options of {@link motoOverride}. */
+export interface MotoOverrideOptions {
+  /**
+   * Keep the workspace's S3 backend (organization.state), pointed at moto, in place of a
+   * local one: to test the backend itself. The state bucket must exist in moto.
+   * @default false
+   */
+  readonly keepS3Backend?: boolean;
+  /**
+   * With `keepS3Backend`: a role of the bucket's account for the backend to assume. It
+   * stands for the management account's credentials that Terraform starts with in
+   * production; the sandbox's fake keys belong to moto's default account, which the
+   * bucket, as in AWS, does not let in.
+   */
+  readonly backendRoleArn?: string;
+}
+
+/**
+ * The synthesized S3 backend block of `config`, as it is, with the settings that let it
+ * reach moto: path-style addressing and no checks of credentials, account or region.
+ * The endpoint comes from AWS_ENDPOINT_URL, as the providers' does. An override's backend
+ * block replaces the original whole, hence the copy of every setting.
+ */
+function s3BackendAtMoto(config: unknown, roleArn?: string): Record<string, unknown> {
+  const s3 = (config as { terraform?: { backend?: { s3?: Record<string, unknown> } } }).terraform?.backend?.s3;
+  if (!s3) throw new Error("keepS3Backend: the workspace has no S3 backend (is organization.state set?)");
+  return {
+    s3: {
+      ...s3,
+      use_path_style: true,
+      skip_credentials_validation: true,
+      skip_metadata_api_check: true,
+      skip_region_validation: true,
+      skip_requesting_account_id: true,
+      ...(roleArn ? { assume_role: { role_arn: roleArn } } : {}),
+    },
+  };
+}
+
 /** Writes {@link motoOverride} of `dir/cdk.tf.json` beside it; returns the file's path. */
-export function writeMotoOverride(dir: string): string {
+export function writeMotoOverride(dir: string, options: MotoOverrideOptions = {}): string {
   const config: unknown = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
   const file = join(dir, MOTO_OVERRIDE_FILE);
-  writeFileSync(file, `${JSON.stringify(motoOverride(config), null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify(motoOverride(config, options), null, 2)}\n`);
   return file;
 }
 

@@ -298,7 +298,7 @@ describe("vpcs", () => {
 describe("every error at once", () => {
   it("fails with all four of four independent shape errors", () => {
     expect(problems("many-shape-errors")).toEqual([
-      'invalid/many-shape-errors.yaml:10:3  organization.enviroments  unknown key "enviroments"; did you mean "environments"? allowed keys: name, emailDomain, homeRegion, regions, environments, naming, executionRoleName, logArchive, identity, terraformCloud, guardrails',
+      'invalid/many-shape-errors.yaml:10:3  organization.enviroments  unknown key "enviroments"; did you mean "environments"? allowed keys: name, emailDomain, homeRegion, regions, environments, naming, executionRoleName, logArchive, identity, terraformCloud, state, guardrails',
       'invalid/many-shape-errors.yaml:34:9  accounts.prod-payments-api.id  666666666666 is a number (unquoted); allowed: a 12-digit string in quotes, e.g. "123456789012"',
       "invalid/many-shape-errors.yaml:38:37  accounts.prod-payments-api.vpc.azs  7; allowed: at most 6",
       `invalid/many-shape-errors.yaml:40:5  accounts.dev-payments-api.env  "env" is missing; required: 1 to 63 lowercase letters, digits or '-', starting with a letter`,
@@ -348,6 +348,12 @@ describe("principals of access", () => {
     expect(problems("principals-outside")).toEqual([
       'invalid/principals-outside.yaml:40:23  accounts.prod-payments-api.access.administrator[0]  "arn:aws:iam::555555555555:root" lets every principal of account 555555555555 in; allowed: the ARN of a role or user',
       'invalid/principals-outside.yaml:41:18  accounts.prod-payments-api.access.operator[0]  "arn:aws:iam::999999999999:role/vendor-support" belongs to account 999999999999, which is not in the organization; allowed: principals of the organization\'s accounts, or list the account in organization.identity.externalAccounts',
+    ]);
+  });
+
+  it("fails when state is set beside terraformCloud, which keeps the state itself", () => {
+    expect(problems("state-and-cloud")).toEqual([
+      "invalid/state-and-cloud.yaml:13:5  organization.state  state is set beside terraformCloud; allowed: one of them (Terraform Cloud keeps the state itself)",
     ]);
   });
 });
