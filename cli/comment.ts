@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { COMMENT_MARKER, renderComment, type WorkspacePlan } from "../review/comment.js";
-import { checkReadable, FolderError, MARK_FILE } from "../review/output-folder.js";
+import { checkMarkedFile, checkReadable, FolderError, MARK_FILE } from "../review/output-folder.js";
 import { type CommandSpec, type ParseArgsOptionsConfig, parseCommand, UsageError } from "./args.js";
 
 /** Suffix of a saved JSON plan: `plans/<workspace>.json`. */
@@ -61,16 +61,7 @@ function readPlanJson(file: string): WorkspacePlan["plan"] {
 
 /** Refuses `--markdown FILE` when FILE is there and is not a comment fleetfile wrote: `--markdown accounts.yaml` must not eat the inventory. */
 export function checkCommentFile(file: string): void {
-  const stat = statSync(file, { throwIfNoEntry: false });
-  if (!stat) return;
-  const option = `--markdown ${file}`;
-  if (!stat.isFile()) throw new FolderError(`${option}: is a folder, not a file; nothing written`);
-  const head = readFileSync(file, "utf8").slice(0, COMMENT_MARKER.length);
-  if (head !== COMMENT_MARKER) {
-    throw new FolderError(
-      `${option}: holds something other than a comment fleetfile wrote; nothing written. Name a new file`,
-    );
-  }
+  checkMarkedFile(file, `--markdown ${file}`, COMMENT_MARKER, "a comment");
 }
 
 const SPEC = {

@@ -8,6 +8,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   synth: async () => (await import("./synth.js")).synthCommand,
   affected: async () => (await import("./affected.js")).affectedCommand,
   plan: async () => (await import("./plan.js")).planCommand,
+  apply: async () => (await import("./apply.js")).applyCommand,
   comment: async () => (await import("./comment.js")).commentCommand,
   sandbox: async () => (await import("./sandbox.js")).sandboxCommand,
 };
@@ -23,6 +24,7 @@ export const USAGE = `usage: fleetfile <command> [options]   (fleetfile <command
   synth     validate, then write one Terraform workspace per account (default: into cdktf.out)
   affected  the workspaces whose configuration differs between two synth outputs
   plan      terraform plan of the workspaces of a synth output; plan JSON into a plans folder
+  apply     terraform apply of the workspaces of a synth output, in waves (after merge)
   comment   the pull request comment from a plans folder
   sandbox   apply every workspace to a local AWS emulator (moto) and check for drift`;
 

@@ -86,8 +86,11 @@ export async function synthesizeAtomically(
   let summary: SynthSummary;
   try {
     summary = await write(staging);
-    const accounts = organization.accounts.filter((a) => a.id).map((a) => [a.workspace, a.id as string]);
-    writeMark(staging, "synth", Object.fromEntries(accounts));
+    const withIds = organization.accounts.filter((a) => a.id);
+    writeMark(staging, "synth", {
+      accounts: Object.fromEntries(withIds.map((a) => [a.workspace, a.id as string])),
+      types: Object.fromEntries(withIds.map((a) => [a.workspace, a.type])),
+    });
   } catch (cause) {
     rmSync(created ?? staging, { recursive: true, force: true });
     throw cause;

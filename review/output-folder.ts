@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   type Stats,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
@@ -29,6 +30,8 @@ export interface OutputMark {
   readonly files: readonly string[];
   /** For a synth: the AWS account id of each workspace, so that a renamed key can be told from a new account. */
   readonly accounts?: Readonly<Record<string, string>>;
+  /** For a synth: the account type of each account workspace (`log-archive`, `workload`...), which orders applies. */
+  readonly types?: Readonly<Record<string, string>>;
 }
 
 /** A folder a command refuses to write to or read from; the message says why and what to do. */
@@ -145,8 +148,11 @@ function writable(folder: string): boolean {
   }
 }
 
+/** What a synth's mark says of its accounts: {@link OutputMark.accounts} and {@link OutputMark.types}. */
+export type SynthAccounts = Pick<OutputMark, "accounts" | "types">;
+
 /** Writes the mark of `dir`, listing every file in it now. */
-export function writeMark(dir: string, kind: OutputKind, accounts?: Readonly<Record<string, string>>): void {
+export function writeMark(dir: string, kind: OutputKind, synth: SynthAccounts = {}): void {
   const files: string[] = [];
   const visit = (folder: string) => {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
@@ -156,7 +162,7 @@ export function writeMark(dir: string, kind: OutputKind, accounts?: Readonly<Rec
     }
   };
   visit(dir);
-  const mark: OutputMark = { writtenBy: "fleetfile", kind, files: files.sort(), ...(accounts ? { accounts } : {}) };
+  const mark: OutputMark = { writtenBy: "fleetfile", kind, files: files.sort(), ...synth };
   writeFileSync(join(dir, MARK_FILE), `${JSON.stringify(mark, null, 2)}\n`);
 }
 
@@ -216,4 +222,21 @@ function isCdktfOutput(dir: string): boolean {
 function listed(paths: readonly string[]): string {
   const shown = paths.slice(0, SHOWN).join(", ");
   return paths.length > SHOWN ? `${shown} and ${paths.length - SHOWN} more` : shown;
+}
+
+/**
+ * Refuses a file to replace (`option` names it in the message) unless it is new or starts
+ * with `marker`, the first line of every file of that kind fleetfile writes (`what`, such
+ * as "a comment"): no option may overwrite the inventory or any file of the user's.
+ */
+export function checkMarkedFile(file: string, option: string, marker: string, what: string): void {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (!stat) return;
+  if (!stat.isFile()) throw new FolderError(`${option}: is a folder, not a file; nothing written`);
+  const head = readFileSync(file, "utf8").slice(0, marker.length);
+  if (head !== marker) {
+    throw new FolderError(
+      `${option}: holds something other than ${what} fleetfile wrote; nothing written. Name a new file`,
+    );
+  }
 }
