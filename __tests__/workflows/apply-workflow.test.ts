@@ -1,0 +1,76 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+
+interface Step {
+  readonly name?: string;
+  readonly uses?: string;
+  readonly run?: string;
+  readonly if?: string;
+  readonly env?: Record<string, string>;
+  readonly with?: Record<string, string>;
+}
+
+interface Workflow {
+  readonly on: Record<string, unknown>;
+  readonly permissions: Record<string, string>;
+  readonly concurrency: { group: string; "cancel-in-progress": boolean };
+  readonly env?: Record<string, string>;
+  readonly jobs: Record<string, { steps: Step[]; env?: Record<string, string> }>;
+}
+
+/** A GitHub Actions expression as written in a workflow: `${{ text }}`. */
+function expression(text: string): string {
+  return `\${{ ${text} }}`;
+}
+
+function workflow(name: string): Workflow {
+  return parse(readFileSync(new URL(`../../.github/workflows/${name}`, import.meta.url), "utf8")) as Workflow;
+}
+
+/**
+ * GitHub cannot be reached from the test machines: these check the apply workflow's
+ * structure as GitHub documents it (triggers, concurrency, permissions, steps), not a run.
+ */
+describe(".github/workflows/apply.yml", () => {
+  const apply = workflow("apply.yml");
+  const steps = apply.jobs.apply.steps;
+  const index = (find: (s: Step) => boolean) => steps.findIndex(find);
+  const applyStep = steps.find((s) => s.run?.includes("npm run -s apply"));
+
+  it("runs on every push to main, and on nothing else", () => {
+    expect(apply.on).toEqual({ push: { branches: ["main"] } });
+  });
+
+  it("runs one apply at a time and never cancels one mid-apply", () => {
+    expect(apply.concurrency).toEqual({ group: "apply", "cancel-in-progress": false });
+  });
+
+  it("asks only for the permissions it uses", () => {
+    expect(apply.permissions).toEqual({ contents: "read", "pull-requests": "write", "id-token": "write" });
+  });
+
+  it("applies only what the merge changed: main against the commit before it, each synthesized by its own code", () => {
+    const base = steps.find((s) => s.run?.includes("github.event.before"));
+    expect(base?.run).toContain('--out "$RUNNER_TEMP/base"');
+    expect(applyStep?.run).toContain('--synth "$RUNNER_TEMP/head"');
+    expect(applyStep?.run).toContain("--affected-from");
+    expect(index((s) => s === base)).toBeLessThan(index((s) => s === applyStep));
+  });
+
+  it("gives the Terraform Cloud token to the apply step alone, never to npm ci or the synths", () => {
+    const holding = steps.filter((s) => JSON.stringify(s).includes("secrets."));
+    expect(holding).toEqual([applyStep]);
+    expect(JSON.stringify(apply.env ?? {})).not.toContain("secrets.");
+    expect(JSON.stringify(apply.jobs.apply.env ?? {})).not.toContain("secrets.");
+  });
+
+  it("writes the summary to the job summary and to the merged pull request, even when the apply failed", () => {
+    expect(applyStep?.run).toContain("--summary apply-summary.md");
+    const after = steps.slice(index((s) => s === applyStep) + 1);
+    const whenSummarized = expression("always() && hashFiles('apply-summary.md') != ''");
+    expect(after.map((s) => s.if)).toEqual([whenSummarized, whenSummarized]);
+    expect(after[0].run).toContain("GITHUB_STEP_SUMMARY");
+    expect(after[1].with?.script).toContain("listPullRequestsAssociatedWithCommit");
+  });
+});
