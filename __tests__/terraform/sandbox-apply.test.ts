@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import { plannedChanges } from "../../review/plan-json.js";
 import { synthesize } from "../../stacks/synthesize.js";
 import { type MotoServer, startMoto } from "../../terraform/moto.js";
 import { SANDBOX_STATE_FILE, writeMotoOverride } from "../../terraform/moto-overrides.js";
-import { init, type PlanResult, plan } from "../../terraform/runner.js";
+import { type CommandResult, init, type PlanResult, plan, runTerraform } from "../../terraform/runner.js";
 import { runSandbox, type SandboxRow, sandboxRunner } from "../../terraform/sandbox.js";
 import { requireTools } from "./support.js";
 
@@ -44,6 +44,16 @@ function withEnvironments(text: string, change: (environments: string[]) => stri
   return doc.toString();
 }
 
+/** The inventory with its Terraform Cloud settings replaced by `state: {}`: every workspace keeps its state in S3. */
+function withStateInS3(text: string): string {
+  const replaced = text.replace(/^ {2}terraformCloud:\n(?: {4}.*\n)+/m, "  state: {}\n");
+  if (replaced === text) throw new Error(`${INVENTORY} no longer has a terraformCloud block to replace`);
+  return replaced;
+}
+
+/** The workspace whose state the S3 backend check moves into the state bucket: it needs no other applied first. */
+const STATE_WORKSPACE = "acme-log-archive";
+
 /** The workspace of {@link NETWORK_ACCOUNT}, whose gateways a reordered or longer environment list must leave alone. */
 const NETWORK_ACCOUNT = "network";
 
@@ -61,17 +71,20 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
   let editedOutdir = "";
   let reorderedOutdir = "";
   let addedOutdir = "";
+  let stateOutdir = "";
   let moto: MotoServer | undefined;
   let rows: SandboxRow[] = [];
   let edited: PlanResult;
   let reordered: PlanResult;
   let added: PlanResult;
+  const state = new Map<string, CommandResult>();
 
   beforeAll(async () => {
     outdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-test-"));
     editedOutdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-edit-"));
     reorderedOutdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-reordered-"));
     addedOutdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-added-"));
+    stateOutdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-state-"));
     const organization = resolve(text);
     synthesize(organization, outdir);
     moto = await startMoto();
@@ -92,6 +105,39 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
       await init(dir, runner);
       return plan(dir, runner);
     };
+    /**
+     * The S3 backend (organization.state) on the same moto: the state bootstrap makes the
+     * bucket; the log archive's applied state is pushed to it through the workspace's S3
+     * backend (lock, write, unlock); a fresh folder holding only the configuration inits
+     * and plans against it. The backend assumes the management account's execution role,
+     * standing for the management account's credentials Terraform starts with.
+     */
+    const checkStateInS3 = async (): Promise<void> => {
+      const withState = resolve(withStateInS3(text));
+      synthesize(withState, stateOutdir);
+      const management = withState.accounts.find((a) => a.type === "management")?.id;
+      const backendAtMoto = {
+        keepS3Backend: true,
+        backendRoleArn: `arn:aws:iam::${management}:role/${withState.inventory.organization.executionRoleName}`,
+      };
+      const step = async (name: string, dir: string, args: string[]) =>
+        state.set(name, await runTerraform(dir, args, runner, [0, 1, 2]));
+      const bootstrap = join(stateOutdir, "stacks", "acme-state-bootstrap");
+      writeMotoOverride(bootstrap);
+      await init(bootstrap, runner);
+      await step("bootstrap", bootstrap, ["apply", "-input=false", "-no-color", "-auto-approve"]);
+      const pushed = join(stateOutdir, "stacks", STATE_WORKSPACE);
+      writeMotoOverride(pushed, backendAtMoto);
+      await init(pushed, runner);
+      await step("push", pushed, ["state", "push", join(outdir, "stacks", STATE_WORKSPACE, SANDBOX_STATE_FILE)]);
+      const fresh = join(stateOutdir, "fresh", STATE_WORKSPACE);
+      mkdirSync(fresh, { recursive: true });
+      copyFileSync(join(pushed, "cdk.tf.json"), join(fresh, "cdk.tf.json"));
+      writeMotoOverride(fresh, backendAtMoto);
+      await init(fresh, runner);
+      await step("plan", fresh, ["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
+      await step("list", fresh, ["state", "list"]);
+    };
     [edited, reordered, added] = await Promise.all([
       planEdit(withBreakGlassAdministrator(text), EDITED_ACCOUNT, editedOutdir),
       planEdit(
@@ -104,12 +150,13 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
         NETWORK_ACCOUNT,
         addedOutdir,
       ),
+      checkStateInS3(),
     ]);
   }, 1_800_000);
 
   afterAll(async () => {
     await moto?.stop();
-    for (const dir of [outdir, editedOutdir, reorderedOutdir, addedOutdir])
+    for (const dir of [outdir, editedOutdir, reorderedOutdir, addedOutdir, stateOutdir])
       if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -158,5 +205,26 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
       "aws_ec2_transit_gateway.hub-ap-northeast-1_qa",
       "aws_ec2_transit_gateway.hub-us-east-1_qa",
     ]);
+  });
+  describe("with state in S3 (organization.state)", () => {
+    const outcome = (name: string) => {
+      const result = state.get(name);
+      return { code: result?.code ?? -1, output: result ? result.stdout + result.stderr : `${name} did not run` };
+    };
+
+    it("makes the state bucket with the bootstrap workspace", () => {
+      expect(outcome("bootstrap").code, outcome("bootstrap").output).toBe(0);
+    });
+
+    it("writes a workspace's state to the bucket through its backend", () => {
+      expect(outcome("push").code, outcome("push").output).toBe(0);
+    });
+
+    it("plans from a fresh folder against the same state: no changes", () => {
+      const { code, output } = outcome("plan");
+      expect(code, output).toBe(0);
+      expect(output).toContain("No changes.");
+      expect(outcome("list").output.split("\n")).toContain("aws_s3_bucket.log-archive_trail-bucket");
+    });
   });
 });
