@@ -9,6 +9,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   affected: async () => (await import("./affected.js")).affectedCommand,
   plan: async () => (await import("./plan.js")).planCommand,
   apply: async () => (await import("./apply.js")).applyCommand,
+  "record-ids": async () => (await import("./record-ids.js")).recordIdsCommand,
   comment: async () => (await import("./comment.js")).commentCommand,
   sandbox: async () => (await import("./sandbox.js")).sandboxCommand,
 };
@@ -20,13 +21,14 @@ const INTERNAL: Record<string, () => Promise<Command>> = {
 
 /** The top-level usage; each command prints its own with `--help`. */
 export const USAGE = `usage: fleetfile <command> [options]   (fleetfile <command> --help for its options)
-  validate  check the inventory; writes nothing
-  synth     validate, then write one Terraform workspace per account (default: into cdktf.out)
-  affected  the workspaces whose configuration differs between two synth outputs
-  plan      terraform plan of the workspaces of a synth output; plan JSON into a plans folder
-  apply     terraform apply of the workspaces of a synth output, in waves (after merge)
-  comment   the pull request comment from a plans folder
-  sandbox   apply every workspace to a local AWS emulator (moto) and check for drift`;
+  validate    check the inventory; writes nothing
+  synth       validate, then write one Terraform workspace per account (default: into cdktf.out)
+  affected    the workspaces whose configuration differs between two synth outputs
+  plan        terraform plan of the workspaces of a synth output; plan JSON into a plans folder
+  apply       terraform apply of the workspaces of a synth output, in waves (after merge)
+  record-ids  write the ids of vended accounts into the inventory (after the management apply)
+  comment     the pull request comment from a plans folder
+  sandbox     apply every workspace to a local AWS emulator (moto) and check for drift`;
 
 /**
  * Runs one command; returns the exit code. Without a command it synthesizes, which is

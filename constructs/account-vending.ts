@@ -1,7 +1,7 @@
 import { OrganizationsAccount } from "@cdktf/provider-aws/lib/organizations-account";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
-import { TerraformIterator, type TerraformStack } from "./cdktf.js";
+import { TerraformIterator, TerraformOutput, type TerraformStack } from "./cdktf.js";
 
 /** One member account as AWS Organizations knows it. */
 export interface VendedAccount {
@@ -19,6 +19,9 @@ export interface AccountVendingProps {
   readonly roleName: string;
   readonly provider?: AwsProvider;
 }
+
+/** Name of the management workspace's output that maps each member account's key to its id, vended ones included. */
+export const ACCOUNT_IDS_OUTPUT = "account_ids";
 
 /** Terraform address of the account with `key` (inside the management workspace). */
 export function accountAddress(key: string): string {
@@ -55,5 +58,11 @@ export class AccountVending extends Construct {
       account.id ? [{ to: accountAddress(key), id: account.id }] : [],
     );
     if (imports.length > 0) (accounts.cdktfStack as TerraformStack).addOverride("import", imports);
+    // Read after an apply to write the ids of vended accounts back into the inventory (cli/record-ids.ts).
+    const vended = TerraformIterator.fromResources(accounts);
+    new TerraformOutput(this, "ids", {
+      value: vended.forExpressionForMap("key", "val.id"),
+      description: "Id of every member account, by inventory key",
+    }).overrideLogicalId(ACCOUNT_IDS_OUTPUT);
   }
 }

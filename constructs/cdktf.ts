@@ -15,6 +15,7 @@ export {
   S3Backend,
   TerraformElement,
   TerraformIterator,
+  TerraformOutput,
   TerraformResource,
   TerraformStack,
 } from "cdktf";

@@ -4,14 +4,16 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { organizationSeed, sandboxWaves } from "../../cli/sandbox.js";
+import { ACCOUNT_IDS_OUTPUT } from "../../constructs/account-vending.js";
 import { loadInventoryText } from "../../inventory/load.js";
 import type { Organization } from "../../inventory/model.js";
 import { formatProblem } from "../../inventory/problems.js";
+import { recordAccountIds } from "../../inventory/record-ids.js";
 import { plannedChanges } from "../../review/plan-json.js";
 import { synthesize } from "../../stacks/synthesize.js";
 import { type MotoServer, startMoto } from "../../terraform/moto.js";
 import { SANDBOX_STATE_FILE, writeMotoOverride } from "../../terraform/moto-overrides.js";
-import { type CommandResult, init, type PlanResult, plan, runTerraform } from "../../terraform/runner.js";
+import { apply, type CommandResult, init, type PlanResult, plan, runTerraform } from "../../terraform/runner.js";
 import { runSandbox, type SandboxRow, sandboxRunner } from "../../terraform/sandbox.js";
 import { requireTools } from "./support.js";
 
@@ -72,12 +74,14 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
   let reorderedOutdir = "";
   let addedOutdir = "";
   let stateOutdir = "";
+  let idsOutdir = "";
   let moto: MotoServer | undefined;
   let rows: SandboxRow[] = [];
   let edited: PlanResult;
   let reordered: PlanResult;
   let added: PlanResult;
   const state = new Map<string, CommandResult>();
+  let vended: { recorded: readonly string[]; workspace?: string; applied?: PlanResult; replanned?: PlanResult };
 
   beforeAll(async () => {
     outdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-test-"));
@@ -85,6 +89,7 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
     reorderedOutdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-reordered-"));
     addedOutdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-added-"));
     stateOutdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-state-"));
+    idsOutdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-ids-"));
     const organization = resolve(text);
     synthesize(organization, outdir);
     moto = await startMoto();
@@ -138,6 +143,32 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
       await step("plan", fresh, ["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
       await step("list", fresh, ["state", "list"]);
     };
+    /**
+     * The ids come back: the management workspace vended the pending account; its id,
+     * read from the workspace's output, is written into the inventory, and the next synth
+     * has its workspace, which applies and then plans no change.
+     */
+    const recordVendedIds = async (): Promise<void> => {
+      const management = join(outdir, "stacks", resolve(text).accounts.find((a) => a.type === "management")!.workspace);
+      const output = await runTerraform(management, ["output", "-no-color", "-json", ACCOUNT_IDS_OUTPUT], runner);
+      const recorded = recordAccountIds(text, JSON.parse(output.stdout) as Record<string, string>);
+      vended = { recorded: recorded.recorded };
+      const completed = resolve(recorded.text);
+      synthesize(completed, idsOutdir);
+      const account = completed.accounts.find((a) => a.key === recorded.recorded[0]);
+      if (!account) return;
+      const dir = join(idsOutdir, "stacks", account.workspace);
+      writeMotoOverride(dir);
+      await init(dir, runner);
+      const applied = await plan(dir, runner);
+      await apply(dir, applied.planFile, runner);
+      vended = {
+        ...vended,
+        workspace: account.workspace,
+        applied,
+        replanned: await plan(dir, runner, { planFile: "replan" }),
+      };
+    };
     [edited, reordered, added] = await Promise.all([
       planEdit(withBreakGlassAdministrator(text), EDITED_ACCOUNT, editedOutdir),
       planEdit(
@@ -151,12 +182,13 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
         addedOutdir,
       ),
       checkStateInS3(),
+      recordVendedIds(),
     ]);
   }, 1_800_000);
 
   afterAll(async () => {
     await moto?.stop();
-    for (const dir of [outdir, editedOutdir, reorderedOutdir, addedOutdir, stateOutdir])
+    for (const dir of [outdir, editedOutdir, reorderedOutdir, addedOutdir, stateOutdir, idsOutdir])
       if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -225,6 +257,21 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
       expect(code, output).toBe(0);
       expect(output).toContain("No changes.");
       expect(outcome("list").output.split("\n")).toContain("aws_s3_bucket.log-archive_trail-bucket");
+    });
+  });
+  describe("when the management workspace vends an account", () => {
+    it("writes its id into the inventory, and only its", () => {
+      const pending = resolve(text)
+        .accounts.filter((a) => !a.id)
+        .map((a) => a.key);
+      expect(vended.recorded).toEqual(pending);
+      expect(pending.length).toBeGreaterThan(0);
+    });
+
+    it("gets a workspace at the next synth that applies, then plans no change", () => {
+      expect(vended.workspace).toBeDefined();
+      expect(plannedChanges(vended.applied!.json).length).toBeGreaterThan(0);
+      expect(plannedChanges(vended.replanned!.json)).toEqual([]);
     });
   });
 });

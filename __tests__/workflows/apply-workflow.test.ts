@@ -37,6 +37,7 @@ describe(".github/workflows/apply.yml", () => {
   const steps = apply.jobs.apply.steps;
   const index = (find: (s: Step) => boolean) => steps.findIndex(find);
   const applyStep = steps.find((s) => s.run?.includes("npm run -s apply"));
+  const recordStep = steps.find((s) => s.run?.includes("npm run -s record-ids"));
 
   it("runs on every push to main, and on nothing else", () => {
     expect(apply.on).toEqual({ push: { branches: ["main"] } });
@@ -47,7 +48,7 @@ describe(".github/workflows/apply.yml", () => {
   });
 
   it("asks only for the permissions it uses", () => {
-    expect(apply.permissions).toEqual({ contents: "read", "pull-requests": "write", "id-token": "write" });
+    expect(apply.permissions).toEqual({ contents: "write", "pull-requests": "write", "id-token": "write" });
   });
 
   it("applies only what the merge changed: main against the commit before it, each synthesized by its own code", () => {
@@ -58,16 +59,25 @@ describe(".github/workflows/apply.yml", () => {
     expect(index((s) => s === base)).toBeLessThan(index((s) => s === applyStep));
   });
 
-  it("gives the Terraform Cloud token to the apply step alone, never to npm ci or the synths", () => {
+  it("gives the Terraform Cloud token to the apply and record-ids steps alone, never to npm ci or the synths", () => {
     const holding = steps.filter((s) => JSON.stringify(s).includes("secrets."));
-    expect(holding).toEqual([applyStep]);
+    expect(holding).toEqual([applyStep, recordStep]);
     expect(JSON.stringify(apply.env ?? {})).not.toContain("secrets.");
     expect(JSON.stringify(apply.jobs.apply.env ?? {})).not.toContain("secrets.");
   });
 
+  it("brings the ids of vended accounts back as a pull request that edits accounts.yaml alone", () => {
+    expect(index((s) => s === recordStep)).toBeGreaterThan(index((s) => s === applyStep));
+    expect(recordStep?.run).toContain('--synth "$RUNNER_TEMP/head" --inventory accounts.yaml');
+    const open = steps[index((s) => s === recordStep) + 1];
+    expect(open.if).toBe(expression("always() && steps.ids.outputs.changed == 'true'"));
+    expect(open.run).toContain('git commit -m "Record the ids of the accounts AWS created" -- accounts.yaml');
+    expect(open.run).toContain("gh pr create --base main");
+  });
+
   it("writes the summary to the job summary and to the merged pull request, even when the apply failed", () => {
     expect(applyStep?.run).toContain("--summary apply-summary.md");
-    const after = steps.slice(index((s) => s === applyStep) + 1);
+    const after = steps.slice(index((s) => s === recordStep) + 2);
     const whenSummarized = expression("always() && hashFiles('apply-summary.md') != ''");
     expect(after.map((s) => s.if)).toEqual([whenSummarized, whenSummarized]);
     expect(after[0].run).toContain("GITHUB_STEP_SUMMARY");
