@@ -254,13 +254,37 @@ export function initEvery(
   return inEveryWorkspace(workspaces, "init", (w) => init(w.dir, props, options), { ...options, serialFirst: 1 });
 }
 
-/** One line on why a step failed: Terraform's first `Error:` line, else the message's first line. */
+/** One line on why a step failed: Terraform's first `Error:` line, else the message's first line; with what to do, when it is known. */
 export function firstLine(error: unknown): string {
   if (error instanceof TerraformError) {
-    const output = `${error.result.stderr}\n${error.result.stdout}`
+    const output = `${error.result.stderr}\n${error.result.stdout}`;
+    const line = output
       .split("\n")
-      .map((l) => l.replace(/^│\s*/, "").trim());
-    return output.find((l) => l.startsWith("Error:")) ?? `exited ${error.result.code}`;
+      .map((l) => l.replace(/^│\s*/, "").trim())
+      .find((l) => l.startsWith("Error:"));
+    const hint = failureHint(output);
+    return `${line ?? `exited ${error.result.code}`}${hint ? ` (${hint})` : ""}`;
   }
   return (error instanceof Error ? error.message : String(error)).split("\n")[0];
+}
+
+/** Failures whose cause is the machine, not the configuration, and what to set. */
+const HINTS: readonly { readonly pattern: RegExp; readonly hint: string }[] = [
+  {
+    pattern: /Failed to request discovery document|app\.terraform\.io.*(no such host|i\/o timeout|connection refused)/,
+    hint: "Terraform Cloud cannot be reached from here: check the network; plan and apply need it for workspaces with a cloud block",
+  },
+  {
+    pattern: /Required token could not be found|unauthorized.*app\.terraform\.io|app\.terraform\.io.*unauthorized/i,
+    hint: "no Terraform Cloud token: set TF_TOKEN_app_terraform_io (in CI, the TF_API_TOKEN secret)",
+  },
+  {
+    pattern: /No valid credential sources found|failed to refresh cached credentials|NoCredentialProviders/,
+    hint: "no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (in CI, the AWS_PLAN_ROLE_ARN or AWS_APPLY_ROLE_ARN variable)",
+  },
+];
+
+/** What to set when Terraform's `output` shows a missing network, token or credential; undefined otherwise. */
+export function failureHint(output: string): string | undefined {
+  return HINTS.find((h) => h.pattern.test(output))?.hint;
 }

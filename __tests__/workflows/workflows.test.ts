@@ -84,3 +84,34 @@ describe(".github/workflows/apply.yml", () => {
     expect(after[1].with?.script).toContain("listPullRequestsAssociatedWithCommit");
   });
 });
+
+describe(".github/workflows/plan.yml", () => {
+  const planWorkflow = workflow("plan.yml");
+  const job = planWorkflow.jobs.plan as { steps: Step[]; if?: string };
+  const steps = job.steps;
+  const planStep = steps.find((s) => s.run?.includes("npm run -s plan"));
+
+  it("gives the Terraform Cloud token to the plan step alone, never to npm ci, the synths or the base branch's code", () => {
+    expect(steps.filter((s) => JSON.stringify(s).includes("secrets."))).toEqual([planStep]);
+    expect(JSON.stringify(planWorkflow.env ?? {})).not.toContain("secrets.");
+  });
+
+  it("re-runs on a label only for allow-destroy", () => {
+    expect(job.if).toBe(
+      expression(
+        "(github.event.action != 'labeled' && github.event.action != 'unlabeled') || github.event.label.name == 'allow-destroy'",
+      ),
+    );
+  });
+
+  it("replaces the plan comment with the errors when the inventory does not validate", () => {
+    const validate = steps.find((s) => s.run?.includes("npm run -s validate"));
+    expect(validate?.run).toContain("2> validation.txt");
+    const failed = steps[steps.indexOf(validate as Step) + 1];
+    expect(failed.if).toBe(expression("failure() && steps.validate.outcome == 'failure'"));
+    expect(failed.run).toContain('echo "<!-- fleetfile-plan -->"');
+    expect(failed.run).toContain("cat validation.txt");
+    const post = steps.find((s) => s.name === "Post or update the one plan comment");
+    expect(post?.if).toBe(expression("always() && hashFiles('comment.md') != ''"));
+  });
+});
