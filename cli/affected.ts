@@ -38,3 +38,34 @@ export function checkedAffected(base: string, head: string, baseOption: string, 
   if (renames.length > 0) throw new Error(describeRenames(renames));
   return affectedWorkspaces(base, head);
 }
+
+/** The workspaces a command runs in, and those that left the synth output. */
+export interface ChosenWorkspaces {
+  readonly chosen: readonly string[];
+  readonly removed: readonly string[];
+}
+
+/**
+ * The workspaces of `available` (in the synth output `synthDir`) that `--only` names, or
+ * else those that differ from the synth output `--affected-from` names, or else all; a
+ * workspace of `--only` that is not available is a usage error.
+ */
+export function chooseWorkspaces(
+  available: readonly string[],
+  synthDir: string,
+  options: { readonly only?: readonly string[]; readonly affectedFrom?: string },
+): ChosenWorkspaces {
+  if (options.only?.length) {
+    const unknown = options.only.filter((w) => !available.includes(w));
+    if (unknown.length) {
+      throw new UsageError(`--only ${unknown.join(", ")}: not in ${synthDir}; have ${available.join(", ")}`);
+    }
+    return { chosen: options.only, removed: [] };
+  }
+  if (!options.affectedFrom) return { chosen: available, removed: [] };
+  const affected = checkedAffected(options.affectedFrom, synthDir, "--affected-from", "--synth");
+  return {
+    chosen: affected.filter((a) => a.change !== "removed" && available.includes(a.workspace)).map((a) => a.workspace),
+    removed: affected.filter((a) => a.change === "removed").map((a) => a.workspace),
+  };
+}

@@ -5,7 +5,7 @@ import { APPLY_MARKER, applyInWaves, applySucceeded, renderApplySummary } from "
 import { writeCliConfig } from "../terraform/cli-config.js";
 import { createProgress } from "../terraform/progress.js";
 import { workspaceWaves } from "../terraform/waves.js";
-import { checkedAffected, SYNTH_HINT } from "./affected.js";
+import { chooseWorkspaces, SYNTH_HINT } from "./affected.js";
 import { type CommandSpec, jobsOption, type ParseArgsOptionsConfig, parseCommand, UsageError } from "./args.js";
 
 const SPEC = {
@@ -51,21 +51,10 @@ export async function applyCommand(args: readonly string[]): Promise<number> {
   if (accounts.length === 0) {
     throw new UsageError(`no account workspaces in ${synthDir}: run npm run synth first (it records their types)`);
   }
-  let chosen = accounts;
-  let removed: string[] = [];
-  if (values.only?.length) {
-    const unknown = values.only.filter((w) => !accounts.includes(w));
-    if (unknown.length) {
-      throw new UsageError(
-        `--only ${unknown.join(", ")}: no such account workspace in ${synthDir}; have ${accounts.join(", ")}`,
-      );
-    }
-    chosen = values.only;
-  } else if (values["affected-from"]) {
-    const affected = checkedAffected(values["affected-from"], synthDir, "--affected-from", "--synth");
-    chosen = affected.filter((a) => a.change !== "removed" && types[a.workspace]).map((a) => a.workspace);
-    removed = affected.filter((a) => a.change === "removed").map((a) => a.workspace);
-  }
+  const { chosen, removed } = chooseWorkspaces(accounts, synthDir, {
+    only: values.only,
+    affectedFrom: values["affected-from"],
+  });
   console.error(`applying ${chosen.length} of ${accounts.length} account workspaces`);
   const waves = workspaceWaves(
     chosen.map((workspace) => ({ workspace, type: types[workspace] })),

@@ -7,7 +7,7 @@ import { type PlanJson, resourceChanges } from "../review/plan-json.js";
 import { writeCliConfig } from "../terraform/cli-config.js";
 import { createProgress } from "../terraform/progress.js";
 import { inEveryWorkspace, initEvery, plan, workspacesIn } from "../terraform/runner.js";
-import { checkedAffected, SYNTH_HINT } from "./affected.js";
+import { chooseWorkspaces, SYNTH_HINT } from "./affected.js";
 import { type CommandSpec, jobsOption, type ParseArgsOptionsConfig, parseCommand, UsageError } from "./args.js";
 import { ERROR_SUFFIX, NOT_AFFECTED_FILE, OVERRIDE_FILE, PLAN_SUFFIX, REMOVED_FILE } from "./comment.js";
 
@@ -53,18 +53,10 @@ export async function planCommand(args: readonly string[]): Promise<number> {
   const replaceable = checkReplaceable(values.plans, "plans", `--plans ${values.plans}`);
   const available = listWorkspaces(synthDir);
   if (available.length === 0) throw new UsageError(`no workspaces in ${synthDir}/stacks: run npm run synth first`);
-  let chosen = available;
-  let removed: string[] = [];
-  if (values.only?.length) {
-    const unknown = values.only.filter((w) => !available.includes(w));
-    if (unknown.length)
-      throw new UsageError(`--only ${unknown.join(", ")}: not in ${synthDir}; have ${available.join(", ")}`);
-    chosen = values.only;
-  } else if (values["affected-from"]) {
-    const affected = checkedAffected(values["affected-from"], synthDir, "--affected-from", "--synth");
-    chosen = affected.filter((a) => a.change !== "removed").map((a) => a.workspace);
-    removed = affected.filter((a) => a.change === "removed").map((a) => a.workspace);
-  }
+  const { chosen, removed } = chooseWorkspaces(available, synthDir, {
+    only: values.only,
+    affectedFrom: values["affected-from"],
+  });
 
   // Only a plans folder of an earlier run gets here (checkReplaceable): nothing else is deleted.
   if (replaceable.exists) rmSync(values.plans, { recursive: true });
