@@ -1,5 +1,5 @@
 import { destroyViolations } from "../review/destroy-guard.js";
-import { countPlan, formatCounts, plannedChanges, resourceChanges } from "../review/plan-json.js";
+import { countPlan, formatCounts, resourceChanges } from "../review/plan-json.js";
 import type { Progress } from "./progress.js";
 import { apply, firstLine, inEveryWorkspace, initEvery, plan, type RunnerProps, type Workspace } from "./runner.js";
 
@@ -12,8 +12,8 @@ export interface ApplyRow {
   /** 1-based wave. */
   readonly wave: number;
   /**
-   * `applied`: its plan changed something and the apply went through; `unchanged`: its plan
-   * changed nothing; `failed`: init, plan or apply failed, or the destroy guard stopped it;
+   * `applied`: its plan changed something (resources or outputs) and the apply went through;
+   * `unchanged`: its plan changed nothing; `failed`: init, plan or apply failed, or the destroy guard stopped it;
    * `skipped`: an earlier wave failed, so it was not touched.
    */
   readonly outcome: "applied" | "unchanged" | "failed" | "skipped";
@@ -85,9 +85,8 @@ async function applyOne(workspace: Workspace, props: ApplyProps): Promise<Omit<A
   const started = performance.now();
   const planned = await plan(workspace.dir, props.runner);
   const seconds = () => (performance.now() - started) / 1000;
-  if (!planned.changes || plannedChanges(planned.json).length === 0) {
-    return { workspace: workspace.name, outcome: "unchanged", seconds: seconds() };
-  }
+  // Output changes count: the management workspace's account_ids must reach its state.
+  if (!planned.changes) return { workspace: workspace.name, outcome: "unchanged", seconds: seconds() };
   const violations = destroyViolations([{ workspace: workspace.name, changes: resourceChanges(planned.json) }]);
   if (violations.length > 0 && !props.allowDestroy) {
     const listed = violations.map((v) => `${v.address} (${v.action})`).join(", ");
