@@ -40,6 +40,11 @@ export function stateLocation(organization: Organization): StateLocation | undef
   return { bucket: state.bucket ?? `${name}-terraform-state-${management.id}`, region: state.region ?? homeRegion };
 }
 
+/** ARN of the role Terraform runs as in `account`: the organization's executionRoleName there. */
+export function executionRoleArnOf(organization: Organization, account: Account): string {
+  return `arn:aws:iam::${account.id}:role/${organization.inventory.organization.executionRoleName}`;
+}
+
 /** Key of a workspace's state object in the S3 backend's bucket. */
 export function stateKey(workspace: string): string {
   return `${workspace}/terraform.tfstate`;
@@ -79,7 +84,7 @@ export class AccountStack extends TerraformStack {
     const inventory = props.organization.inventory;
     const home = inventory.organization.homeRegion;
     const common = {
-      assumeRole: [{ roleArn: `arn:aws:iam::${props.account.id}:role/${inventory.organization.executionRoleName}` }],
+      assumeRole: [{ roleArn: executionRoleArnOf(props.organization, props.account) }],
       defaultTags: [{ tags: defaultTags(props.account) }],
     };
     this.providerSettings = common;

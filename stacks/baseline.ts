@@ -12,7 +12,7 @@ import { chatbotRegion, SlackChannel } from "../constructs/slack-channel.js";
 import { ThreatDetection } from "../constructs/threat-detection.js";
 import { Trail } from "../constructs/trail.js";
 import { coreAccount } from "../inventory/model.js";
-import type { AccountStack } from "./account-stack.js";
+import { type AccountStack, executionRoleArnOf } from "./account-stack.js";
 import { organization as readOrganization } from "./organization-data.js";
 
 /** Names shared by every workspace of an organization, derived from its name and core account ids. */
@@ -44,7 +44,7 @@ export function baselineNames(stack: AccountStack): BaselineNames {
 
 /** ARN of the role Terraform runs as in `stack`'s account. */
 export function executionRoleArn(stack: AccountStack): string {
-  return `arn:aws:iam::${stack.account.id}:role/${stack.organization.inventory.organization.executionRoleName}`;
+  return executionRoleArnOf(stack.organization, stack.account);
 }
 
 /**

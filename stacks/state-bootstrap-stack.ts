@@ -3,7 +3,7 @@ import type { Construct } from "constructs";
 import { LocalBackend, TerraformStack } from "../constructs/cdktf.js";
 import { StateBucket } from "../constructs/state-bucket.js";
 import { coreAccount, type Organization } from "../inventory/model.js";
-import { localStatePath, MANAGED_BY, stateLocation } from "./account-stack.js";
+import { executionRoleArnOf, localStatePath, MANAGED_BY, stateLocation } from "./account-stack.js";
 
 /** Name of the workspace that creates the S3 backend's bucket, for organization `org`. */
 export function stateBootstrapWorkspaceName(org: string): string {
@@ -23,7 +23,7 @@ export class StateBootstrapStack extends TerraformStack {
     const inventory = organization.inventory.organization;
     super(scope, stateBootstrapWorkspaceName(inventory.name));
     new LocalBackend(this, { path: localStatePath(this.node.id) });
-    const roleArn = `arn:aws:iam::${coreAccount(organization, "management").id}:role/${inventory.executionRoleName}`;
+    const roleArn = executionRoleArnOf(organization, coreAccount(organization, "management"));
     const provider = new AwsProvider(this, "aws", {
       region: location.region,
       assumeRole: [{ roleArn }],
