@@ -9,14 +9,12 @@ import {
   type Synthesized,
   synthesizeEachOnce,
   type Workspace,
+  withStateInS3,
 } from "./support.js";
 
-/** The example with its Terraform Cloud settings replaced by `state` (YAML flow map). */
+/** The example with its Terraform Cloud settings replaced by `state`. */
 function withState(state: string): string {
-  const example = readInventory(EXAMPLE_FILE);
-  const replaced = example.replace(/^ {2}terraformCloud:\n(?: {4}.*\n)+/m, `  state: ${state}\n`);
-  if (replaced === example) throw new Error("the example no longer has a terraformCloud block to replace");
-  return replaced;
+  return withStateInS3(readInventory(EXAMPLE_FILE), state);
 }
 
 const synths = synthesizeEachOnce({

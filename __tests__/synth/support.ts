@@ -240,3 +240,10 @@ export function referencedName(value: unknown, type: string): string | undefined
   const match = new RegExp(`^\\$\\{${type.replace(/[.]/g, "\\.")}\\.([^.}]+)\\.[a-z_]+\\}$`).exec(value);
   return match?.[1];
 }
+
+/** Inventory `text` (the example's) with its Terraform Cloud settings replaced by `state` (a YAML flow map): state in S3. */
+export function withStateInS3(text: string, state = "{}"): string {
+  const replaced = text.replace(/^ {2}terraformCloud:\n(?: {4}.*\n)+/m, `  state: ${state}\n`);
+  if (replaced === text) throw new Error("the inventory has no terraformCloud block to replace");
+  return replaced;
+}

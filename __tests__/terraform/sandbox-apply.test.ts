@@ -6,15 +6,17 @@ import { parseDocument } from "yaml";
 import { organizationSeed, sandboxWaves } from "../../cli/sandbox.js";
 import { ACCOUNT_IDS_OUTPUT } from "../../constructs/account-vending.js";
 import { loadInventoryText } from "../../inventory/load.js";
-import type { Organization } from "../../inventory/model.js";
+import { coreAccount, type Organization } from "../../inventory/model.js";
 import { formatProblem } from "../../inventory/problems.js";
 import { recordAccountIds } from "../../inventory/record-ids.js";
 import { plannedChanges } from "../../review/plan-json.js";
+import { executionRoleArnOf } from "../../stacks/account-stack.js";
 import { synthesize } from "../../stacks/synthesize.js";
 import { type MotoServer, startMoto } from "../../terraform/moto.js";
 import { SANDBOX_STATE_FILE, writeMotoOverride } from "../../terraform/moto-overrides.js";
 import { apply, type CommandResult, init, type PlanResult, plan, runTerraform } from "../../terraform/runner.js";
 import { runSandbox, type SandboxRow, sandboxRunner } from "../../terraform/sandbox.js";
+import { withStateInS3 } from "../synth/support.js";
 import { requireTools } from "./support.js";
 
 const INVENTORY = "accounts.yaml";
@@ -44,13 +46,6 @@ function withEnvironments(text: string, change: (environments: string[]) => stri
   const path = ["organization", "environments"];
   doc.setIn(path, change((doc.getIn(path) as { toJSON(): string[] }).toJSON()));
   return doc.toString();
-}
-
-/** The inventory with its Terraform Cloud settings replaced by `state: {}`: every workspace keeps its state in S3. */
-function withStateInS3(text: string): string {
-  const replaced = text.replace(/^ {2}terraformCloud:\n(?: {4}.*\n)+/m, "  state: {}\n");
-  if (replaced === text) throw new Error(`${INVENTORY} no longer has a terraformCloud block to replace`);
-  return replaced;
 }
 
 /** The workspace whose state the S3 backend check moves into the state bucket: it needs no other applied first. */
@@ -120,10 +115,9 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
     const checkStateInS3 = async (): Promise<void> => {
       const withState = resolve(withStateInS3(text));
       synthesize(withState, stateOutdir);
-      const management = withState.accounts.find((a) => a.type === "management")?.id;
       const backendAtMoto = {
         keepS3Backend: true,
-        backendRoleArn: `arn:aws:iam::${management}:role/${withState.inventory.organization.executionRoleName}`,
+        backendRoleArn: executionRoleArnOf(withState, coreAccount(withState, "management")),
       };
       const step = async (name: string, dir: string, args: string[]) =>
         state.set(name, await runTerraform(dir, args, runner, [0, 1, 2]));
