@@ -16,7 +16,7 @@ export const GUARD_EXIT_CODE = 3;
 
 const SPEC = {
   name: "plan",
-  usage: `usage: fleetfile plan [--synth DIR] [--only WORKSPACE]... [--affected-from DIR] [--plans DIR] [--allow-destroy] [--jobs N]
+  usage: `usage: fleetfile plan [--synth DIR] [--only WORKSPACE]... [--affected-from DIR] [--plans DIR] [--allow-destroy] [--access plan|apply] [--jobs N]
   Runs terraform init and plan in the chosen workspaces of a synth output and saves each
   plan's JSON as DIR/<workspace>.json. Exit 3 when the destroy guard stops the run.
   --synth DIR          the synth output to plan (default: cdktf.out)
@@ -25,6 +25,9 @@ const SPEC = {
   --plans DIR          the folder to fill (default: plans); it must be new, empty, or an
                        earlier plans folder, which is replaced whole
   --allow-destroy      let the plan go on when a protected resource would be destroyed
+  --access plan|apply  the role the plans run as in each account: plan (default) the
+                       read-only <organization>-plan role, without the state lock; apply
+                       the execution role, for accounts whose plan role does not exist yet
   --jobs N             workspaces planned at once (default: the number of cores)`,
   options: {
     synth: { type: "string", default: "cdktf.out" },
@@ -32,6 +35,7 @@ const SPEC = {
     "affected-from": { type: "string" },
     plans: { type: "string", default: "plans" },
     "allow-destroy": { type: "boolean", default: false },
+    access: { type: "string", default: "plan" },
     jobs: { type: "string" },
   },
   elsewhere: { out: "--synth DIR (the synth output to plan)" },
@@ -48,6 +52,8 @@ export async function planCommand(args: readonly string[]): Promise<number> {
   const values = parseCommand(SPEC, args);
   if (!values) return 0;
   const size = jobsOption(values.jobs);
+  if (values.access !== "plan" && values.access !== "apply")
+    throw new UsageError(`--access ${values.access}: expected plan (the read-only role) or apply (the execution role)`);
   const synthDir = values.synth;
   checkReadable(synthDir, "synth", `--synth ${synthDir}`, SYNTH_HINT);
   const replaceable = checkReplaceable(values.plans, "plans", `--plans ${values.plans}`);
@@ -69,6 +75,7 @@ export async function planCommand(args: readonly string[]): Promise<number> {
       removed,
       size,
       allowDestroy: values["allow-destroy"],
+      readOnly: values.access === "plan",
     });
   } finally {
     // Even after a crash, so that the next run may replace what this one wrote.
@@ -83,6 +90,7 @@ interface PlanRun {
   readonly removed: readonly string[];
   readonly size?: number;
   readonly allowDestroy: boolean;
+  readonly readOnly: boolean;
 }
 
 /** Plans `run.chosen` into the fresh folder `plansDir`; returns the exit code. */
@@ -101,7 +109,10 @@ async function planInto(plansDir: string, run: PlanRun): Promise<number> {
   const workspaces = workspacesIn(synthDir, chosen);
   const inits = await initEvery(workspaces, props, { size, progress });
   const ready = inits.filter((o) => o.ok).map((o) => o.item);
-  const plans = await inEveryWorkspace(ready, "plan", (w) => plan(w.dir, props), { size, progress });
+  const plans = await inEveryWorkspace(ready, "plan", (w) => plan(w.dir, props, { readOnly: run.readOnly }), {
+    size,
+    progress,
+  });
 
   const planned: { workspace: string; json: PlanJson }[] = [];
   const failures = [...inits, ...plans].flatMap((o) => (o.ok ? [] : [o]));

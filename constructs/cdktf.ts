@@ -18,4 +18,5 @@ export {
   TerraformOutput,
   TerraformResource,
   TerraformStack,
+  TerraformVariable,
 } from "cdktf";

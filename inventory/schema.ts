@@ -28,6 +28,8 @@ export const PATTERNS = {
   slackChannel: /^[A-Za-z0-9]{1,255}$/,
   cidr: /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/,
   tfcName: /^[A-Za-z0-9_-]{1,90}$/,
+  githubRepository: /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/,
+  gitBranch: /^[A-Za-z0-9._/-]{1,244}$/,
 } as const;
 
 /** Human wording of each pattern, used in error messages and docs. */
@@ -46,6 +48,8 @@ export const PATTERN_WORDS: Record<string, string> = {
   [PATTERNS.slackChannel.source]: "a Slack channel ID such as C0ABCDEF1",
   [PATTERNS.cidr.source]: "an IPv4 CIDR block such as 10.0.0.0/16",
   [PATTERNS.tfcName.source]: "1 to 90 letters, digits, '_' or '-'",
+  [PATTERNS.githubRepository.source]: "a GitHub repository as owner/name, e.g. acme/platform-accounts",
+  [PATTERNS.gitBranch.source]: "a branch name such as main: letters, digits, '.', '_', '/' or '-'",
 };
 
 const pattern = (re: RegExp) => z.string().regex(re);
@@ -138,6 +142,20 @@ const StateSchema = z
       "An S3 backend for every workspace, without Terraform Cloud: one state object per workspace in a bucket of the management account (versioned, encrypted), locked with Terraform's S3 lockfile. The bucket comes from the `<name>-state-bootstrap` workspace. Without this and without terraformCloud, state is local (terraform-state/ beside the synth output).",
   });
 
+const GithubSchema = z
+  .strictObject({
+    repository: pattern(PATTERNS.githubRepository).meta({
+      description: "The repository that holds accounts.yaml, as owner/name: its workflows plan and apply.",
+    }),
+    branch: pattern(PATTERNS.gitBranch)
+      .default("main")
+      .meta({ description: "The branch whose pushes apply; pull requests only plan." }),
+  })
+  .meta({
+    description:
+      "GitHub Actions as the pipeline: the management workspace creates GitHub's OIDC provider and two roles, `<name>-github-plan` (pull requests: may only assume each account's read-only `<name>-plan` role and read the state) and `<name>-github-apply` (pushes to `branch`: may assume executionRoleName and write the state).",
+  });
+
 const flag = (description: string) => z.boolean().default(true).meta({ description });
 
 const GuardrailsSchema = z
@@ -174,6 +192,7 @@ const OrganizationSchema = z
     identity: IdentitySchema,
     terraformCloud: TerraformCloudSchema.optional(),
     state: StateSchema.optional(),
+    github: GithubSchema.optional(),
     guardrails: GuardrailsSchema.prefault({}),
   })
   .meta({ description: "The organization as a whole." });

@@ -33,16 +33,32 @@ export function checkMeaning(inventory: Inventory): Problem[] {
   ];
 }
 
-/** One home for state: Terraform Cloud or the S3 backend, not both. */
+/**
+ * One home for state and runs: Terraform Cloud, or GitHub Actions with local or S3
+ * state; not both.
+ */
 function checkBackend(inventory: Inventory): Problem[] {
-  const { terraformCloud, state } = inventory.organization;
-  if (!terraformCloud || !state) return [];
+  const { terraformCloud, state, github } = inventory.organization;
+  if (!terraformCloud) return [];
   return [
-    error(
-      ["organization", "state"],
-      "state is set beside terraformCloud",
-      "allowed: one of them (Terraform Cloud keeps the state itself)",
-    ),
+    ...(state
+      ? [
+          error(
+            ["organization", "state"],
+            "state is set beside terraformCloud",
+            "allowed: one of them (Terraform Cloud keeps the state itself)",
+          ),
+        ]
+      : []),
+    ...(github
+      ? [
+          error(
+            ["organization", "github"],
+            "github is set beside terraformCloud",
+            "allowed: one of them (with Terraform Cloud, its runs plan and apply with its own credentials)",
+          ),
+        ]
+      : []),
   ];
 }
 

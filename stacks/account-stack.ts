@@ -7,8 +7,10 @@ import {
   S3Backend,
   TerraformElement,
   TerraformStack,
+  TerraformVariable,
 } from "../constructs/cdktf.js";
 import { type Account, coreAccount, type Organization } from "../inventory/model.js";
+import { ACCESS_VARIABLE } from "../terraform/commands.js";
 
 /** Value of the `managed-by` tag on everything this project creates. */
 export const MANAGED_BY = "fleetfile";
@@ -43,6 +45,16 @@ export function stateLocation(organization: Organization): StateLocation | undef
 /** ARN of the role Terraform runs as in `account`: the organization's executionRoleName there. */
 export function executionRoleArnOf(organization: Organization, account: Account): string {
   return `arn:aws:iam::${account.id}:role/${organization.inventory.organization.executionRoleName}`;
+}
+
+/** Name of the read-only role plans run as in every account: `<organization>-plan`. */
+export function planRoleNameOf(organization: Organization): string {
+  return `${organization.inventory.organization.name}-plan`;
+}
+
+/** ARN of the read-only plan role in `account`. */
+export function planRoleArnOf(organization: Organization, account: Account): string {
+  return `arn:aws:iam::${account.id}:role/${planRoleNameOf(organization)}`;
 }
 
 /** Key of a workspace's state object in the S3 backend's bucket. */
@@ -83,8 +95,20 @@ export class AccountStack extends TerraformStack {
     this.organization = props.organization;
     const inventory = props.organization.inventory;
     const home = inventory.organization.homeRegion;
+    new TerraformVariable(this, ACCESS_VARIABLE, {
+      type: "string",
+      default: "apply",
+      description: "The role the providers assume: apply (the execution role) or plan (the read-only plan role).",
+      validation: [
+        {
+          condition: `\${contains(["plan", "apply"], var.${ACCESS_VARIABLE})}`,
+          errorMessage: `${ACCESS_VARIABLE} must be plan or apply.`,
+        },
+      ],
+    });
+    const roleArn = `\${var.${ACCESS_VARIABLE} == "plan" ? "${planRoleArnOf(props.organization, props.account)}" : "${executionRoleArnOf(props.organization, props.account)}"}`;
     const common = {
-      assumeRole: [{ roleArn: executionRoleArnOf(props.organization, props.account) }],
+      assumeRole: [{ roleArn }],
       defaultTags: [{ tags: defaultTags(props.account) }],
     };
     this.providerSettings = common;

@@ -6,13 +6,14 @@ import { Budget } from "../constructs/budget.js";
 import { ConfigAggregator } from "../constructs/config-aggregator.js";
 import { ConfigRecorder } from "../constructs/config-recorder.js";
 import { LogArchive, type LogArchiveNames, logArchiveNames } from "../constructs/log-archive.js";
+import { PlanRole } from "../constructs/plan-role.js";
 import { policyDocument } from "../constructs/policy.js";
 import { ServiceRole } from "../constructs/service-role.js";
 import { chatbotRegion, SlackChannel } from "../constructs/slack-channel.js";
 import { ThreatDetection } from "../constructs/threat-detection.js";
 import { Trail } from "../constructs/trail.js";
 import { coreAccount } from "../inventory/model.js";
-import { type AccountStack, executionRoleArnOf } from "./account-stack.js";
+import { type AccountStack, executionRoleArnOf, planRoleNameOf } from "./account-stack.js";
 import { organization as readOrganization } from "./organization-data.js";
 
 /** Names shared by every workspace of an organization, derived from its name and core account ids. */
@@ -82,6 +83,12 @@ export function addBaseline(stack: AccountStack): void {
     bucketName: names.logArchive.trailBucket,
     kmsKeyArn,
     dependsOn: archive ? [archive.trailBucket.policy] : undefined,
+  });
+
+  new PlanRole(stack, "plan-role", {
+    provider: stack.globalProvider,
+    roleName: planRoleNameOf(organization),
+    trustedAccountId: coreAccount(organization, "management").id ?? "",
   });
 
   const configRole = new ServiceRole(stack, "config-role", {

@@ -1,10 +1,18 @@
 import { OrganizationsDelegatedAdministrator } from "@cdktf/provider-aws/lib/organizations-delegated-administrator";
 import { RamSharingWithOrganization } from "@cdktf/provider-aws/lib/ram-sharing-with-organization";
 import { AccountVending } from "../constructs/account-vending.js";
+import { TerraformOutput } from "../constructs/cdktf.js";
 import { Guardrails } from "../constructs/guardrails.js";
+import { PipelineRoles } from "../constructs/pipeline-roles.js";
 import { coreAccount } from "../inventory/model.js";
-import type { AccountStack } from "./account-stack.js";
+import { type AccountStack, planRoleNameOf, stateLocation } from "./account-stack.js";
 import { organization as readOrganization } from "./organization-data.js";
+
+/** Output of the management workspace: the ARN of the role the plan workflow assumes. */
+export const PLAN_ROLE_OUTPUT = "github_plan_role_arn";
+
+/** Output of the management workspace: the ARN of the role the apply workflow assumes. */
+export const APPLY_ROLE_OUTPUT = "github_apply_role_arn";
 
 /**
  * The management workspace's own part: every member account (vended when pending,
@@ -41,4 +49,29 @@ export function addManagement(stack: AccountStack): void {
     servicePrincipal: "config.amazonaws.com",
   });
   new RamSharingWithOrganization(stack, "ram-sharing", { provider: stack.globalProvider });
+  if (org.github) addPipelineRoles(stack, org.github);
+}
+
+/** GitHub Actions' OIDC provider and plan and apply roles, and their ARNs as outputs for the workflows' variables. */
+function addPipelineRoles(stack: AccountStack, github: { repository: string; branch: string }): void {
+  const { organization } = stack;
+  const org = organization.inventory.organization;
+  const state = stateLocation(organization);
+  const roles = new PipelineRoles(stack, "pipeline", {
+    provider: stack.globalProvider,
+    namePrefix: org.name,
+    repository: github.repository,
+    branch: github.branch,
+    planRoleName: planRoleNameOf(organization),
+    executionRoleName: org.executionRoleName,
+    state: state ? { bucket: state.bucket } : undefined,
+  });
+  new TerraformOutput(stack, PLAN_ROLE_OUTPUT, {
+    value: roles.planRole.arn,
+    description: "AWS_PLAN_ROLE_ARN of the plan workflow",
+  });
+  new TerraformOutput(stack, APPLY_ROLE_OUTPUT, {
+    value: roles.applyRole.arn,
+    description: "AWS_APPLY_ROLE_ARN of the apply workflow",
+  });
 }

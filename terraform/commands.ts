@@ -3,6 +3,14 @@
  * asks Terraform to do can be read and tested without starting it.
  */
 
+/**
+ * The Terraform variable every account workspace declares to choose the role its
+ * providers assume: `apply` (the default) the execution role, `plan` the read-only plan
+ * role. Review plans set it through the environment (`TF_VAR_fleetfile_access`), which
+ * Terraform ignores in a workspace that does not declare it (the bootstraps).
+ */
+export const ACCESS_VARIABLE = "fleetfile_access";
+
 /** Options of {@link initArgs}. */
 export interface InitOptions {
   /**
@@ -27,6 +35,12 @@ export interface PlanOptions {
    * @default false
    */
   readonly destroy?: boolean;
+  /**
+   * Lock the state while planning; false for a read-only plan, which cannot write the
+   * lock file and has nothing to protect.
+   * @default true
+   */
+  readonly lock?: boolean;
 }
 
 /** Flags every command that may otherwise prompt or colour its output takes. */
@@ -50,6 +64,7 @@ export function planArgs(options: PlanOptions): string[] {
     `-out=${options.out}`,
     ...(options.detailedExitCode ? ["-detailed-exitcode"] : []),
     ...(options.destroy ? ["-destroy"] : []),
+    ...(options.lock === false ? ["-lock=false"] : []),
   ];
 }
 

@@ -3,6 +3,7 @@ import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type PlanJson, plannedChanges } from "../review/plan-json.js";
 import {
+  ACCESS_VARIABLE,
   applyArgs,
   destroyArgs,
   type InitOptions,
@@ -143,6 +144,12 @@ export interface PlanRunOptions {
    * @default false
    */
   readonly destroy?: boolean;
+  /**
+   * Plan with the read-only plan role (`fleetfile_access=plan`) and without the state
+   * lock: what a review plan does. Such a plan cannot be applied.
+   * @default false
+   */
+  readonly readOnly?: boolean;
 }
 
 /** A saved plan and what it would do. */
@@ -160,10 +167,13 @@ export interface PlanResult {
 /** `terraform plan -out`, then `terraform show -json` of the plan, saved beside it and returned. */
 export async function plan(dir: string, props: RunnerProps, options: PlanRunOptions = {}): Promise<PlanResult> {
   const planFile = options.planFile ?? "tfplan";
+  const planProps = options.readOnly
+    ? { ...props, env: { ...props.env, [`TF_VAR_${ACCESS_VARIABLE}`]: "plan" } }
+    : props;
   const planned = await runTerraform(
     dir,
-    planArgs({ out: planFile, detailedExitCode: true, destroy: options.destroy }),
-    props,
+    planArgs({ out: planFile, detailedExitCode: true, destroy: options.destroy, lock: !options.readOnly }),
+    planProps,
     [0, 2],
   );
   const shown = await runTerraform(dir, showJsonArgs(planFile), props);

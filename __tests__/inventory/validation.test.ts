@@ -298,7 +298,7 @@ describe("vpcs", () => {
 describe("every error at once", () => {
   it("fails with all four of four independent shape errors", () => {
     expect(problems("many-shape-errors")).toEqual([
-      'invalid/many-shape-errors.yaml:10:3  organization.enviroments  unknown key "enviroments"; did you mean "environments"? allowed keys: name, emailDomain, homeRegion, regions, environments, naming, executionRoleName, logArchive, identity, terraformCloud, state, guardrails',
+      'invalid/many-shape-errors.yaml:10:3  organization.enviroments  unknown key "enviroments"; did you mean "environments"? allowed keys: name, emailDomain, homeRegion, regions, environments, naming, executionRoleName, logArchive, identity, terraformCloud, state, github, guardrails',
       'invalid/many-shape-errors.yaml:34:9  accounts.prod-payments-api.id  666666666666 is a number (unquoted); allowed: a 12-digit string in quotes, e.g. "123456789012"',
       "invalid/many-shape-errors.yaml:38:37  accounts.prod-payments-api.vpc.azs  7; allowed: at most 6",
       `invalid/many-shape-errors.yaml:40:5  accounts.dev-payments-api.env  "env" is missing; required: 1 to 63 lowercase letters, digits or '-', starting with a letter`,
@@ -354,6 +354,12 @@ describe("principals of access", () => {
   it("fails when state is set beside terraformCloud, which keeps the state itself", () => {
     expect(problems("state-and-cloud")).toEqual([
       "invalid/state-and-cloud.yaml:13:5  organization.state  state is set beside terraformCloud; allowed: one of them (Terraform Cloud keeps the state itself)",
+    ]);
+  });
+
+  it("fails when github is set beside terraformCloud, whose runs use their own credentials", () => {
+    expect(problems("github-and-cloud")).toEqual([
+      "invalid/github-and-cloud.yaml:13:5  organization.github  github is set beside terraformCloud; allowed: one of them (with Terraform Cloud, its runs plan and apply with its own credentials)",
     ]);
   });
 });

@@ -130,6 +130,15 @@ export class PermissionModel {
     };
   }
 
+  /** The execution role's trust, as AWS Organizations creates it: the management account. */
+  private executionRoleTrust(): PolicyDocument {
+    const management = this.synth.organization.accounts.find((a) => a.type === "management")?.id ?? "";
+    return {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${management}:root` }, Action: "sts:AssumeRole" }],
+    };
+  }
+
   /** The root user of account `key`. */
   root(key: string): Caller {
     const accountId = this.idOf(key);
@@ -222,7 +231,9 @@ export class PermissionModel {
       return { accountId, policy: key && resolvePolicy(key.policy as string, substitutions) };
     }
     if (service === "iam" && action === "sts:AssumeRole" && arn[5].startsWith("role/")) {
-      const [, role] = roleNamed(ws, arn[5].slice("role/".length).split("/").at(-1) ?? "");
+      const name = arn[5].slice("role/".length).split("/").at(-1) ?? "";
+      if (name === this.executionRoleName) return { accountId, policy: this.executionRoleTrust() };
+      const [, role] = roleNamed(ws, name);
       return { accountId, policy: resolvePolicy(role.assume_role_policy as string, substitutions) };
     }
     return { accountId };

@@ -241,6 +241,13 @@ export function referencedName(value: unknown, type: string): string | undefined
   return match?.[1];
 }
 
+/** `text` (an inventory) with GitHub Actions as its pipeline: `organization.github` for `repository`. */
+export function withGithub(text: string, repository: string): string {
+  const replaced = text.replace(/^ {2}guardrails:\n/m, `  github: { repository: ${repository} }\n  guardrails:\n`);
+  if (replaced === text) throw new Error("the inventory has no guardrails block to put github before");
+  return replaced;
+}
+
 /** Inventory `text` (the example's) with its Terraform Cloud settings replaced by `state` (a YAML flow map): state in S3. */
 export function withStateInS3(text: string, state = "{}"): string {
   const replaced = text.replace(/^ {2}terraformCloud:\n(?: {4}.*\n)+/m, `  state: ${state}\n`);
