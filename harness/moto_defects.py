@@ -490,6 +490,71 @@ def boto_account() -> str:
     return client("sts").get_caller_identity()["Account"]
 
 
+class enforcing:
+    """IAM enforcement on (moto's INITIAL_NO_AUTH_ACTION_COUNT at 0) inside the block, off after it."""
+
+    def __enter__(self) -> None:
+        from moto import settings
+        from moto.core.authorization import ActionAuthenticatorMixin
+
+        ActionAuthenticatorMixin.request_count = 0
+        settings.INITIAL_NO_AUTH_ACTION_COUNT = 0
+
+    def __exit__(self, *_: Any) -> None:
+        from moto import settings
+
+        settings.INITIAL_NO_AUTH_ACTION_COUNT = float("inf")
+
+
+def session_client(service: str, credentials: dict[str, str]) -> Any:
+    import boto3
+
+    return boto3.client(
+        service,
+        region_name=REGION,
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials.get("SessionToken"),
+    )
+
+
+def iam_trust_account_principal() -> tuple[bool, str]:
+    account = boto_account()
+    iam = client("iam")
+    trust = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "sts:AssumeRole"}],
+        }
+    )
+    allow = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}
+    for name in ("planner", "target"):
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)
+    iam.put_role_policy(RoleName="planner", PolicyName="assume", PolicyDocument=json.dumps(allow))
+    planner = client("sts").assume_role(RoleArn=f"arn:aws:iam::{account}:role/planner", RoleSessionName="probe")
+    target = f"arn:aws:iam::{account}:role/target"
+    with enforcing():
+        try:
+            session_client("sts", planner["Credentials"]).assume_role(RoleArn=target, RoleSessionName="probe")
+        except Exception as cause:
+            return True, f"a session allowed to assume {target}, which trusts its account, was refused: {cause}"
+    return False, "a role trusting the account root was assumed by a permitted session of that account"
+
+
+def iam_auth_signature_without_body() -> tuple[bool, str]:
+    iam = client("iam")
+    iam.create_user(UserName="reader")
+    allow = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "guardduty:*", "Resource": "*"}]}
+    iam.put_user_policy(UserName="reader", PolicyName="guardduty", PolicyDocument=json.dumps(allow))
+    key = iam.create_access_key(UserName="reader")["AccessKey"]
+    with enforcing():
+        try:
+            session_client("guardduty", key).list_detectors()
+        except Exception as cause:
+            return True, f"ListDetectors (a GET without a body) by a permitted user raised {cause}"
+    return False, "ListDetectors by a permitted user succeeded with IAM enforcement on"
+
+
 CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
     "cloudtrail-trail-arn": cloudtrail_trail_arn,
     "cloudtrail-describe-name-filter": cloudtrail_describe_name_filter,
@@ -513,6 +578,8 @@ CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
     "organizations-scp-policy-type": organizations_scp_policy_type,
     "iam-trust-principal-exists": iam_trust_principal_exists,
     "sts-assume-missing-role": sts_assume_missing_role,
+    "iam-trust-account-principal": iam_trust_account_principal,
+    "iam-auth-signature-without-body": iam_auth_signature_without_body,
 }
 
 

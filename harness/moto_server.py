@@ -1008,6 +1008,60 @@ def patch_sts_assume_missing_role() -> None:
     STSBackend.assume_role = assume_role
 
 
+def patch_iam_trust_account_principal() -> None:
+    """A trust policy that names an account, or a role, admits that account's principals, or that role's sessions.
+
+    In AWS, `"Principal": {"AWS": "arn:aws:iam::111122223333:root"}` (or the bare id)
+    delegates to the account: any of its principals whose own policies allow sts:AssumeRole
+    may assume the role; a role's ARN admits its sessions. With IAM enforcement on
+    (`/moto-api/reset-auth`), moto compares the caller's session ARN with the principal
+    as text, and refuses both: no role trusting the management account can be assumed.
+    """
+    from moto.iam.access_control import IAMPolicyStatement
+
+    check = IAMPolicyStatement._check_principal
+
+    def admits(expected: str, caller: str) -> bool:
+        parts = caller.split(":")
+        if len(parts) < 6:
+            return False
+        account, resource = parts[4], parts[5]
+        if expected in (account, f"arn:aws:iam::{account}:root"):
+            return True
+        if resource.startswith("assumed-role/"):
+            return expected == f"arn:aws:iam::{account}:role/{resource.split('/')[1]}"
+        return False
+
+    def check_principal(self: IAMPolicyStatement, principal: str) -> bool:
+        if check(self, principal):
+            return True
+        expected = (self._statement.get("Principal") or {}).get("AWS")
+        listed = expected if isinstance(expected, list) else [expected] if isinstance(expected, str) else []
+        return any(admits(e, principal) for e in listed)
+
+    IAMPolicyStatement._check_principal = check_principal
+
+
+def patch_iam_auth_signature_without_body() -> None:
+    """With IAM enforcement on, a request without a body (GuardDuty's GETs) is checked against an empty payload.
+
+    The SDKs sign a GET's empty payload. moto signs `self._data` when the body is None,
+    and for REST services such as GuardDuty that holds the request's headers, so every
+    GuardDuty read by a real principal fails with SignatureDoesNotMatch.
+    """
+    from moto.iam.access_control import IAMRequestBase
+
+    create = IAMRequestBase._create_aws_request
+
+    def create_aws_request(self: IAMRequestBase) -> Any:
+        if self._body is None and self._method in ("GET", "HEAD", "DELETE"):
+            self._body = b""
+            self._data = {}
+        return create(self)
+
+    IAMRequestBase._create_aws_request = create_aws_request
+
+
 PATCHES: dict[str, Callable[[], None]] = {
     "cloudtrail-trail-arn": patch_cloudtrail_trail_arn,
     "cloudtrail-describe-name-filter": patch_cloudtrail_describe_name_filter,
@@ -1031,6 +1085,8 @@ PATCHES: dict[str, Callable[[], None]] = {
     "organizations-scp-policy-type": patch_organizations_scp_policy_type,
     "iam-trust-principal-exists": patch_iam_trust_principal_exists,
     "sts-assume-missing-role": patch_sts_assume_missing_role,
+    "iam-trust-account-principal": patch_iam_trust_account_principal,
+    "iam-auth-signature-without-body": patch_iam_auth_signature_without_body,
 }
 """Every patch, by the name of the defect it mends (the names `moto_defects.py` reports)."""
 

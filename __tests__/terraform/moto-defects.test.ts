@@ -39,6 +39,9 @@ const DEFECTS = {
   "organizations-scp-policy-type": "an SCP attached while SERVICE_CONTROL_POLICY is not enabled on the root",
   "iam-trust-principal-exists": "a trust policy naming a role or user that does not exist",
   "sts-assume-missing-role": "AssumeRole of a role that does not exist in an account of the organization",
+  "iam-trust-account-principal":
+    "with IAM enforcement, a trust naming an account (or a role) refusing that account's principals (its sessions)",
+  "iam-auth-signature-without-body": "with IAM enforcement, GuardDuty's GETs refused as badly signed",
 } as const;
 
 type Report = Record<string, { present: boolean; detail: string }>;
