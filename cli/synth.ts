@@ -2,7 +2,13 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } fro
 import { basename, dirname, join, resolve } from "node:path";
 import { loadInventoryFile } from "../inventory/load.js";
 import type { Organization } from "../inventory/model.js";
-import { checkReplaceable, FolderError, type Replaceable, writeMark } from "../review/output-folder.js";
+import {
+  checkReplaceable,
+  FolderError,
+  type Replaceable,
+  type SynthAccounts,
+  writeMark,
+} from "../review/output-folder.js";
 import { synthesizeInParallel } from "../stacks/parallel-synth.js";
 import { type SynthSummary, synthesize } from "../stacks/synthesize.js";
 import { type CommandSpec, type ParseArgsOptionsConfig, parseCommand, problemFormat } from "./args.js";
@@ -63,6 +69,15 @@ export async function synthCommand(args: readonly string[]): Promise<number> {
  * written: new, empty or an earlier synth output, whose Terraform caches are carried over
  * to the workspaces that remain.
  */
+/** What a synth's mark records of its account workspaces: each one's account id and type. */
+export function synthAccounts(organization: Organization): SynthAccounts {
+  const withIds = organization.accounts.filter((a) => a.id);
+  return {
+    accounts: Object.fromEntries(withIds.map((a) => [a.workspace, a.id as string])),
+    types: Object.fromEntries(withIds.map((a) => [a.workspace, a.type])),
+  };
+}
+
 export async function synthesizeAtomically(
   organization: Organization,
   outdir: string,
@@ -86,11 +101,7 @@ export async function synthesizeAtomically(
   let summary: SynthSummary;
   try {
     summary = await write(staging);
-    const withIds = organization.accounts.filter((a) => a.id);
-    writeMark(staging, "synth", {
-      accounts: Object.fromEntries(withIds.map((a) => [a.workspace, a.id as string])),
-      types: Object.fromEntries(withIds.map((a) => [a.workspace, a.type])),
-    });
+    writeMark(staging, "synth", synthAccounts(organization));
   } catch (cause) {
     rmSync(created ?? staging, { recursive: true, force: true });
     throw cause;

@@ -7,8 +7,6 @@ import { TerraformIterator } from "./cdktf.js";
 /** One Terraform Cloud workspace to create. */
 export interface TfcWorkspaceSpec {
   readonly workspaceName: string;
-  /** Folder of the workspace's cdk.tf.json in the repository. */
-  readonly workingDirectory: string;
   readonly tags: readonly string[];
 }
 
@@ -26,6 +24,9 @@ export interface TfcWorkspacesProps {
 
 /**
  * The Terraform Cloud workspaces of the accounts, as `for_each` resources with
+ * no working directory: a CLI-driven run uploads the folder it runs in, the workspace's
+ * own synthesized folder wherever the synth went (`cdktf.out/stacks/<ws>` on a laptop,
+ * `$RUNNER_TEMP/head/stacks/<ws>` in CI), which holds the whole configuration; and
  * `prevent_destroy`: each applies on its own when a merged change reaches it, with
  * dynamic AWS credentials, and (as with the accounts themselves) deleting an account from
  * the inventory fails the plan instead of deleting its workspace and state.
@@ -36,10 +37,7 @@ export class TfcWorkspaces extends Construct {
     const provider = props.provider;
     const each = TerraformIterator.fromMap(
       Object.fromEntries(
-        Object.entries(props.workspaces).map(([key, w]) => [
-          key,
-          { name: w.workspaceName, working_directory: w.workingDirectory, tags: [...w.tags] },
-        ]),
+        Object.entries(props.workspaces).map(([key, w]) => [key, { name: w.workspaceName, tags: [...w.tags] }]),
       ),
     );
     const workspaces = new Workspace(this, "Resource", {
@@ -48,7 +46,6 @@ export class TfcWorkspaces extends Construct {
       name: each.getString("name"),
       organization: props.organization,
       projectId: props.projectId,
-      workingDirectory: each.getString("working_directory"),
       tagNames: each.getList("tags"),
       autoApply: true,
       allowDestroyPlan: false,

@@ -1045,16 +1045,17 @@ def patch_iam_trust_account_principal() -> None:
 def patch_iam_auth_signature_without_body() -> None:
     """With IAM enforcement on, a request without a body (GuardDuty's GETs) is checked against an empty payload.
 
-    The SDKs sign a GET's empty payload. moto signs `self._data` when the body is None,
-    and for REST services such as GuardDuty that holds the request's headers, so every
-    GuardDuty read by a real principal fails with SignatureDoesNotMatch.
+    The SDKs sign a GET's empty payload. moto signs `self._data` when the body is empty
+    (None from boto3, b"" from the Go SDK the provider uses), and for REST services such as
+    GuardDuty that holds the request's headers, so every GuardDuty read by a real principal
+    fails with SignatureDoesNotMatch.
     """
     from moto.iam.access_control import IAMRequestBase
 
     create = IAMRequestBase._create_aws_request
 
     def create_aws_request(self: IAMRequestBase) -> Any:
-        if self._body is None and self._method in ("GET", "HEAD", "DELETE"):
+        if not self._body and self._method in ("GET", "HEAD", "DELETE"):
             self._body = b""
             self._data = {}
         return create(self)

@@ -44,7 +44,6 @@ export class BootstrapStack extends TerraformStack {
             a.key,
             {
               workspaceName: a.workspace,
-              workingDirectory: `cdktf.out/stacks/${a.workspace}`,
               tags: ["fleetfile", `team-${a.team}`, `env-${a.env}`, `type-${a.type}`],
             },
           ]),

@@ -13,14 +13,22 @@ describe("the Terraform Cloud bootstrap workspace of the example", () => {
     expect(Object.keys(forEach).sort()).toEqual(withIds.map((a) => a.key).sort());
     for (const account of withIds) {
       expect(forEach[account.key].name).toBe(account.workspace);
-      expect(forEach[account.key].working_directory).toBe(`cdktf.out/stacks/${account.workspace}`);
+      // No working directory: a CLI-driven run uploads the folder it runs in, wherever CI synthesized.
+      expect(forEach[account.key].working_directory).toBeUndefined();
     }
     expect(forEach["dev-payments-api"]).toBeUndefined();
+  });
+
+  it("gives every account workspace a configuration that names no file outside its own folder, the upload", () => {
+    for (const account of synth().accountsWithWorkspace) {
+      expect(JSON.stringify(synth().of(account.key).json), account.key).not.toMatch(/\.\.\//);
+    }
   });
 
   it("keeps them from destroy, so deleting an account from the inventory fails the plan", () => {
     const workspaces = bootstrap().resource("tfe_workspace", "workspaces");
     expect(workspaces.lifecycle).toEqual({ prevent_destroy: true });
+    expect(workspaces.working_directory).toBeUndefined();
     expect(workspaces.auto_apply).toBe(true);
     expect(workspaces.allow_destroy_plan).toBe(false);
   });

@@ -1,23 +1,32 @@
+import { execFile } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { organizationSeed, sandboxWaves } from "../../cli/sandbox.js";
+import { synthAccounts } from "../../cli/synth.js";
 import { ACCOUNT_IDS_OUTPUT } from "../../constructs/account-vending.js";
+import { pipelineStatements } from "../../constructs/pipeline-roles.js";
+import { planRoleTrust } from "../../constructs/plan-role.js";
+import { policyDocument } from "../../constructs/policy.js";
 import { loadInventoryText } from "../../inventory/load.js";
 import { coreAccount, type Organization } from "../../inventory/model.js";
 import { formatProblem } from "../../inventory/problems.js";
 import { recordAccountIds } from "../../inventory/record-ids.js";
+import { attributeChanges } from "../../review/attribute-diff.js";
+import { writeMark } from "../../review/output-folder.js";
 import { plannedChanges } from "../../review/plan-json.js";
-import { executionRoleArnOf } from "../../stacks/account-stack.js";
+import { executionRoleArnOf, planRoleNameOf } from "../../stacks/account-stack.js";
 import { synthesize } from "../../stacks/synthesize.js";
+import { applyArgs } from "../../terraform/commands.js";
 import { type MotoServer, startMoto } from "../../terraform/moto.js";
-import { SANDBOX_STATE_FILE, writeMotoOverride } from "../../terraform/moto-overrides.js";
+import { motoEnv, SANDBOX_STATE_FILE, writeMotoOverride } from "../../terraform/moto-overrides.js";
 import { apply, type CommandResult, init, type PlanResult, plan, runTerraform } from "../../terraform/runner.js";
 import { runSandbox, type SandboxRow, sandboxRunner } from "../../terraform/sandbox.js";
 import { withStateInS3 } from "../synth/support.js";
-import { requireTools } from "./support.js";
+import { motoQuery, motoSession, requireTools, setIamEnforcement } from "./support.js";
 
 const INVENTORY = "accounts.yaml";
 
@@ -56,6 +65,97 @@ const NETWORK_ACCOUNT = "network";
 
 const { skip } = requireTools("terraform", "moto");
 
+/** What the pull request's read-only plan of the edit and the merge's apply did. */
+interface Review {
+  readonly plan: PlanResult;
+  /** `terraform apply` of the read-only plan. */
+  readonly write: CommandResult;
+  /** `npm run apply -- --synth EDIT --affected-from BASE`, as the apply workflow runs it. */
+  readonly apply: { readonly code: number; readonly output: string };
+  readonly replan: PlanResult;
+}
+
+/** Name of the role that stands in for the pipeline's plan role (`<org>-github-plan`), with its statements. */
+const PLANNER = "sandbox-planner";
+
+const FLEETFILE = fileURLToPath(new URL("../../bin/fleetfile.mjs", import.meta.url));
+
+/**
+ * The access edit of {@link EDITED_ACCOUNT} as it goes through review and merge, on the
+ * applied sandbox. The pull request's plan runs as a role of the management account with
+ * exactly the pipeline plan role's statements (`pipelineStatements`), with moto's IAM
+ * enforcement on: it reaches the account through its read-only plan role, and applying
+ * that plan is refused. Then, enforcement off, `apply --affected-from` through the CLI as
+ * the apply workflow runs it, and a plan after it.
+ */
+async function reviewAndMerge(
+  organization: Organization,
+  moto: MotoServer,
+  editedOutdir: string,
+  baseOutdir: string,
+): Promise<Review> {
+  const management = coreAccount(organization, "management");
+  const executionRoleName = organization.inventory.organization.executionRoleName;
+  const admin = await motoSession(moto.endpoint, executionRoleArnOf(organization, management));
+  await motoQuery(moto.endpoint, "iam", admin.accessKeyId, {
+    Action: "CreateRole",
+    RoleName: PLANNER,
+    AssumeRolePolicyDocument: planRoleTrust(management.id ?? ""),
+  });
+  await motoQuery(moto.endpoint, "iam", admin.accessKeyId, {
+    Action: "PutRolePolicy",
+    RoleName: PLANNER,
+    PolicyName: PLANNER,
+    PolicyDocument: policyDocument(
+      pipelineStatements({ planRoleName: planRoleNameOf(organization), executionRoleName }, "plan"),
+    ),
+  });
+  const planner = await motoSession(moto.endpoint, `arn:aws:iam::${management.id}:role/${PLANNER}`);
+  const runner = sandboxRunner(moto.endpoint);
+  const asPlanner = {
+    ...runner,
+    env: {
+      ...runner.env,
+      AWS_ACCESS_KEY_ID: planner.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: planner.secretAccessKey,
+      AWS_SESSION_TOKEN: planner.sessionToken,
+    },
+  };
+  const dir = join(editedOutdir, "stacks", organization.accounts.find((a) => a.key === EDITED_ACCOUNT)!.workspace);
+  let reviewed: PlanResult;
+  let write: CommandResult;
+  await setIamEnforcement(moto.endpoint, true);
+  try {
+    reviewed = await plan(dir, asPlanner, { readOnly: true, planFile: "review" });
+    write = await runTerraform(dir, applyArgs("review"), asPlanner, [0, 1]);
+  } finally {
+    await setIamEnforcement(moto.endpoint, false);
+  }
+
+  // The person who adds a principal to `access` makes sure it exists (prerequisite 2).
+  const trusted = organization.inventory.organization.identity.trustedAccount;
+  const identity = organization.accounts.find((a) => a.key === trusted)!;
+  const identityAdmin = await motoSession(moto.endpoint, executionRoleArnOf(organization, identity));
+  await motoQuery(moto.endpoint, "iam", identityAdmin.accessKeyId, {
+    Action: "CreateRole",
+    RoleName: ADDED_PRINCIPAL,
+    AssumeRolePolicyDocument: planRoleTrust(identity.id ?? ""),
+  });
+  writeMark(editedOutdir, "synth", synthAccounts(organization));
+  const env = Object.fromEntries(
+    Object.entries({ ...process.env, ...motoEnv(process.env, moto.endpoint) }).filter(([, v]) => v !== undefined),
+  ) as Record<string, string>;
+  const applied = await new Promise<{ code: number; output: string }>((done) => {
+    execFile(
+      process.execPath,
+      [FLEETFILE, "apply", "--synth", editedOutdir, "--affected-from", baseOutdir, "--jobs", "1"],
+      { env, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+    );
+  });
+  return { plan: reviewed, write, apply: applied, replan: await plan(dir, runner, { planFile: "after-merge" }) };
+}
+
 /**
  * The example inventory against patched moto, end to end, with one shared apply (several
  * minutes on 2 cores): every account workspace applies in the sandbox's waves and a second
@@ -76,6 +176,7 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
   let reordered: PlanResult;
   let added: PlanResult;
   const state = new Map<string, CommandResult>();
+  let review: Review;
   let vended: { recorded: readonly string[]; workspace?: string; applied?: PlanResult; replanned?: PlanResult };
 
   beforeAll(async () => {
@@ -178,6 +279,8 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
       checkStateInS3(),
       recordVendedIds(),
     ]);
+    // Alone on the server: IAM enforcement holds for every request while it is on.
+    review = await reviewAndMerge(organization, moto, editedOutdir, outdir);
   }, 1_800_000);
 
   afterAll(async () => {
@@ -219,6 +322,15 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
     ]);
   });
 
+  it("reads that change by meaning for the comment: the new principal may now assume the role", () => {
+    const change = edited.json.resource_changes?.find((r) => r.address === "aws_iam_role.access_administrator");
+    const changes = attributeChanges(change!.change);
+    expect(changes.map((c) => c.path)).toEqual(["assume_role_policy"]);
+    expect(changes[0].policy).toEqual([
+      { text: `\`${ADDED_PRINCIPAL}\` (555555555555) may now assume \`administrator\``, security: true },
+    ]);
+  });
+
   it("plans no change of the network workspace when organization.environments is reordered", () => {
     expect(plannedChanges(reordered.json)).toEqual([]);
   });
@@ -232,6 +344,30 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
       "aws_ec2_transit_gateway.hub-us-east-1_qa",
     ]);
   });
+  describe(`when the ${EDITED_ACCOUNT} access edit is reviewed and merged`, () => {
+    it("plans it with the read-only plan role, under IAM enforcement, as the same one update", () => {
+      expect(plannedChanges(review.plan.json)).toEqual([
+        { address: "aws_iam_role.access_administrator", actions: ["update"] },
+      ]);
+    });
+
+    it("refuses the write when that plan is applied: the plan role changes nothing", () => {
+      const output = review.write.stdout + review.write.stderr;
+      expect(review.write.code, output).toBe(1);
+      // moto's AccessDenied body under enforcement is not the shape the Go SDK parses: the
+      // provider reports the 403 as UnknownError.
+      expect(output).toMatch(/UpdateAssumeRolePolicy, https response error StatusCode: 403/);
+    });
+
+    it("applies that one workspace with apply --affected-from, and then plans no change", () => {
+      const workspace = resolve(text).accounts.find((a) => a.key === EDITED_ACCOUNT)!.workspace;
+      expect(review.apply.code, review.apply.output).toBe(0);
+      expect(review.apply.output).toMatch(/applying 1 of \d+ account workspaces/);
+      expect(review.apply.output).toContain(workspace);
+      expect(plannedChanges(review.replan.json)).toEqual([]);
+    });
+  });
+
   describe("with state in S3 (organization.state)", () => {
     const outcome = (name: string) => {
       const result = state.get(name);

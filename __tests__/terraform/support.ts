@@ -45,3 +45,70 @@ export function requireTools(...tools: Tool[]): { readonly skip: boolean } {
   if (verdict.skip) console.warn(`skipping: ${verdict.reason}`);
   return verdict;
 }
+
+/** Temporary credentials of an assumed role, as STS returns them. */
+export interface MotoCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+}
+
+/**
+ * Calls a Query API of moto (IAM, STS) as the holder of `accessKeyId`, whose account it
+ * acts in. Unsigned: moto checks no signature while IAM enforcement is off, which is the
+ * only time the tests call it this way. Resolves to the response's XML; rejects on an error.
+ */
+export async function motoQuery(
+  endpoint: string,
+  service: "iam" | "sts",
+  accessKeyId: string,
+  params: Readonly<Record<string, string>>,
+): Promise<string> {
+  const response = await fetch(endpoint, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      Authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: new URLSearchParams({ Version: service === "iam" ? "2010-05-08" : "2011-06-15", ...params }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${service} ${params.Action}: ${response.status} ${text}`);
+  return text;
+}
+
+/** A session of `roleArn`, assumed by the holder of `accessKeyId` (moto's default account's `testing`). */
+export async function motoSession(
+  endpoint: string,
+  roleArn: string,
+  accessKeyId = "testing",
+): Promise<MotoCredentials> {
+  const xml = await motoQuery(endpoint, "sts", accessKeyId, {
+    Action: "AssumeRole",
+    RoleArn: roleArn,
+    RoleSessionName: "fleetfile-test",
+  });
+  const field = (name: string) => {
+    const value = new RegExp(`<${name}>([^<]+)</${name}>`).exec(xml)?.[1];
+    if (!value) throw new Error(`AssumeRole of ${roleArn} answered without ${name}: ${xml}`);
+    return value;
+  };
+  return {
+    accessKeyId: field("AccessKeyId"),
+    secretAccessKey: field("SecretAccessKey"),
+    sessionToken: field("SessionToken"),
+  };
+}
+
+/**
+ * Turns moto's IAM enforcement on (every request is authenticated and authorized by the
+ * caller's policies, `/moto-api/reset-auth`) or off. It holds for the whole server.
+ */
+export async function setIamEnforcement(endpoint: string, on: boolean): Promise<void> {
+  const response = await fetch(`${endpoint}/moto-api/reset-auth`, {
+    method: "POST",
+    headers: { "Content-Type": "text/plain" },
+    body: on ? "0" : "inf",
+  });
+  if (!response.ok) throw new Error(`reset-auth ${on}: ${response.status} ${await response.text()}`);
+}
