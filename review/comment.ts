@@ -1,3 +1,4 @@
+import { type AttributeChange, attributeChanges, attributeLines } from "./attribute-diff.js";
 import { destroyViolations, type GuardViolation, OVERRIDE_STEPS } from "./destroy-guard.js";
 import { type Action, type PlanJson, type ResourceChange, resourceChanges } from "./plan-json.js";
 
@@ -84,6 +85,8 @@ interface Summary {
   readonly counts: Record<Counted, number>;
   readonly error?: string;
   readonly added: boolean;
+  /** What changes in each updated or replaced resource, by address. */
+  readonly attributes: ReadonlyMap<string, readonly AttributeChange[]>;
 }
 
 function summarize(plan: WorkspacePlan): Summary {
@@ -97,7 +100,33 @@ function summarize(plan: WorkspacePlan): Summary {
   const managed = (plan.plan?.resource_changes ?? []).filter((c) => c.mode !== "data");
   const added =
     managed.length > 0 && managed.every((c) => c.change.actions.length === 1 && c.change.actions[0] === "create");
-  return { workspace: plan.workspace, changes, counts, error: plan.error, added };
+  const attributes = new Map(
+    (plan.plan?.resource_changes ?? [])
+      .filter((c) => c.mode !== "data" && c.change.actions.includes("update") !== c.change.actions.includes("delete"))
+      .map((c) => [c.address, attributeChanges(c.change)] as const)
+      .filter(([, found]) => found.length > 0),
+  );
+  return { workspace: plan.workspace, changes, counts, error: plan.error, added, attributes };
+}
+
+/**
+ * The policy changes that widen access (a principal that may now assume a role, a
+ * condition dropped, an Allow gaining actions), first in the comment.
+ */
+function accessBlock(summaries: readonly Summary[]): string {
+  const found = summaries.flatMap((s) =>
+    [...s.attributes].flatMap(([address, changes]) =>
+      changes.flatMap((c) =>
+        (c.policy ?? [])
+          .filter((f) => f.security)
+          .map((f) => `> - \`${s.workspace}\` \`${address}\` ${c.path}: ${f.text}`),
+      ),
+    ),
+  );
+  if (found.length === 0) return "";
+  const shown = found.slice(0, MAX_WARNING_LINES);
+  const more = found.length > shown.length ? [`> - … and ${found.length - shown.length} more`] : [];
+  return `${["> [!WARNING]", `> **Access widens** (${plural(found.length, "policy change")}):`, ...shown, ...more].join("\n")}\n`;
 }
 
 function totals(counts: Record<Counted, number>): string {
@@ -198,10 +227,10 @@ function details(summary: Summary, budget: number): { text: string; cut: boolean
     ? summary.error.trimEnd().split("\n")
     : [...summary.changes]
         .sort((a, b) => order(a.action) - order(b.action) || byBytes(a.address, b.address))
-        .map(
-          (c) =>
-            `${SYMBOL[c.action].padEnd(3)} ${c.address}${c.importing && c.action !== "import" ? " (imported)" : ""}`,
-        );
+        .flatMap((c) => [
+          `${SYMBOL[c.action].padEnd(3)} ${c.address}${c.importing && c.action !== "import" ? " (imported)" : ""}`,
+          ...attributeLines(summary.attributes.get(c.address) ?? []),
+        ]);
   const open = `<details${summary.error ? " open" : ""}><summary><code>${summary.workspace}</code>: ${title}</summary>\n\n\`\`\`${summary.error ? "text" : "diff"}\n`;
   const close = "```\n</details>\n";
   let text = open;
@@ -227,8 +256,9 @@ function order(action: Action): number {
 /**
  * The pull request comment for a set of plans: totals first, then a warning when
  * anything would be destroyed or replaced (what the destroy guard stops named first, then
- * security-sensitive resources), a table of the changed workspaces, and collapsible change
- * lists. Unchanged workspaces are counted, not listed. Never longer than `maxChars`:
+ * security-sensitive resources), then the policy changes that widen access, a table of
+ * the changed workspaces, and collapsible change lists, each update and replacement with
+ * the attributes it changes (policies by meaning). Unchanged workspaces are counted, not listed. Never longer than `maxChars`:
  * details are cut per workspace, and the comment says what was cut and where the full
  * plans are.
  */
@@ -267,7 +297,10 @@ export function renderComment(plans: readonly WorkspacePlan[], options: CommentO
   const footer = `\n${quiet.length ? `${quiet.join("; ")}. ` : ""}Full plans: ${where}.\n`;
 
   const warning = warningBlock(summaries, violations, options.destroyAllowed ?? false);
-  const head = [COMMENT_MARKER, `${title}${failures}`, "", warning, removed].filter((p, i) => i < 3 || p).join("\n");
+  const access = accessBlock(summaries);
+  const head = [COMMENT_MARKER, `${title}${failures}`, "", warning, access, removed]
+    .filter((p, i) => i < 3 || p)
+    .join("\n");
   if (shown.length === 0) return `${head}\n${footer.trimStart()}`;
 
   const tableText = table(shown, Math.floor((maxChars - head.length - footer.length) * 0.6));

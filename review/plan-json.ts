@@ -25,6 +25,16 @@ export interface ResourceChangeJson {
   readonly change: {
     readonly actions: readonly string[];
     readonly importing?: { readonly id?: string };
+    /** The resource's attributes before and after, as Terraform renders them. */
+    readonly before?: unknown;
+    readonly after?: unknown;
+    /** Mirror of `after`: `true` where the value is known only after apply. */
+    readonly after_unknown?: unknown;
+    /** Mirrors of `before` and `after`: `true` where the value is sensitive. */
+    readonly before_sensitive?: unknown;
+    readonly after_sensitive?: unknown;
+    /** Paths (lists of keys and indexes) whose change forces the replacement. */
+    readonly replace_paths?: readonly (readonly (string | number)[])[];
   };
 }
 

@@ -252,12 +252,15 @@ describe("renderComment: what a reviewer reads first", () => {
     const text = render("onboarding");
     expect(text).toContain("\n| `acme-management` |  | 1 |  |  |  | 1 |\n");
     expect(
-      linesFrom(text, "<details><summary><code>acme-management</code>: 1 to change, 1 to import</summary>", 5),
+      linesFrom(text, "<details><summary><code>acme-management</code>: 1 to change, 1 to import</summary>", 8),
     ).toEqual([
       "<details><summary><code>acme-management</code>: 1 to change, 1 to import</summary>",
       "",
       "```diff",
       '~   aws_organizations_account.accounts["prod-data-api"] (imported)',
+      "      close_on_deletion: null → false",
+      '      tags.fleetfile:account: null → "prod-data-api"',
+      '      tags_all.fleetfile:account: null → "prod-data-api"',
       "```",
     ]);
   });
@@ -344,25 +347,31 @@ describe("the onboarding pull request, as a reviewer reads it", () => {
 
   it("totals the four affected workspaces and lists each in the table", () => {
     const lines = text.split("\n");
-    expect(lines.slice(1, 8)).toEqual([
+    expect(lines.slice(1, 12)).toEqual([
       "## fleetfile plan: 43 to add, 2 to change, 1 to import in 4 workspaces",
+      "",
+      "> [!WARNING]",
+      "> **Access widens** (1 policy change):",
+      "> - `acme-prod-payments-api` `aws_iam_role.access_developer` assume_role_policy: `payments-contractors` (555555555555) may now assume `developer`",
       "",
       ...TABLE_HEADER,
       "| `acme-management` |  | 1 |  |  |  | 1 |",
       "| `acme-prod-data-api` (new) | 40 |  |  |  |  |  |",
       "| `acme-prod-payments-api` |  | 1 |  |  |  |  |",
     ]);
-    expect(withoutNewMark(lines[8])).toBe("| `acme-tfc-bootstrap` | 3 |  |  |  |  |  |");
-    expect(lines[9]).toBe("");
+    expect(withoutNewMark(lines[12])).toBe("| `acme-tfc-bootstrap` | 3 |  |  |  |  |  |");
+    expect(lines[13]).toBe("");
     expect(text).not.toContain("[!CAUTION]");
   });
 
-  it("shows the trust-policy change of the developer role in its workspace's list", () => {
-    expect(linesFrom(text, "<details><summary><code>acme-prod-payments-api</code>: 1 to change</summary>", 5)).toEqual([
+  it("shows the trust-policy change of the developer role in its workspace's list, in words", () => {
+    expect(linesFrom(text, "<details><summary><code>acme-prod-payments-api</code>: 1 to change</summary>", 7)).toEqual([
       "<details><summary><code>acme-prod-payments-api</code>: 1 to change</summary>",
       "",
       "```diff",
       "~   aws_iam_role.access_developer",
+      "      assume_role_policy:",
+      "        ! `payments-contractors` (555555555555) may now assume `developer`",
       "```",
     ]);
   });
