@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { COMMENT_MARKER, renderComment, type WorkspacePlan } from "../review/comment.js";
+import { COMMENT_MARKER, planLabel, renderComment, type WorkspacePlan } from "../review/comment.js";
 import { checkMarkedFile, checkReadable, FolderError, MARK_FILE } from "../review/output-folder.js";
 import { type CommandSpec, type ParseArgsOptionsConfig, parseCommand, UsageError } from "./args.js";
 
@@ -66,22 +66,35 @@ export function checkCommentFile(file: string): void {
 
 const SPEC = {
   name: "comment",
-  usage: `usage: fleetfile comment --plans DIR [--markdown FILE] [--plans-url URL]
+  usage: `usage: fleetfile comment --plans DIR [--markdown FILE] [--plans-url URL] [--label]
   Renders the pull request comment from a plans folder written by fleetfile plan.
   --plans DIR       the plans folder to read
   --markdown FILE   write the comment to FILE (default: standard output); FILE must be new
                     or a comment written before, which is replaced
-  --plans-url URL   where reviewers find the full plans (the run's artifacts)`,
-  options: { plans: { type: "string" }, markdown: { type: "string" }, "plans-url": { type: "string" } },
+  --plans-url URL   where reviewers find the full plans (the run's artifacts)
+  --label           print only the pull request's label instead: no-changes, add-or-update
+                    or destroy (nothing when a plan failed and the others change nothing)`,
+  options: {
+    plans: { type: "string" },
+    markdown: { type: "string" },
+    "plans-url": { type: "string" },
+    label: { type: "boolean", default: false },
+  },
   elsewhere: { out: "--markdown FILE" },
 } satisfies CommandSpec<ParseArgsOptionsConfig>;
 
-/** `comment --plans DIR [--markdown FILE] [--plans-url URL]`: renders the pull request comment. */
+/** `comment --plans DIR [--markdown FILE] [--plans-url URL] [--label]`: renders the pull request comment, or names its label. */
 export function commentCommand(args: readonly string[]): number {
   const values = parseCommand(SPEC, args);
   if (!values) return 0;
   if (!values.plans) throw new UsageError("comment needs --plans DIR (written by npm run plan)", SPEC.usage);
   const { plans, removed, destroyAllowed, notAffected } = readPlans(values.plans);
+  if (values.label) {
+    if (values.markdown) throw new UsageError("--label prints the label alone; leave out --markdown", SPEC.usage);
+    const label = planLabel(plans);
+    if (label) process.stdout.write(`${label}\n`);
+    return 0;
+  }
   const markdown = renderComment(plans, { removed, destroyAllowed, notAffected, plansLocation: values["plans-url"] });
   if (values.markdown) {
     checkCommentFile(values.markdown);

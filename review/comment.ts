@@ -35,6 +35,24 @@ export interface CommentOptions {
   readonly maxChars?: number;
 }
 
+/** The labels the plan puts on its pull request, as tfcmt users know them; one at a time. */
+export const PLAN_LABELS = ["no-changes", "add-or-update", "destroy"] as const;
+/** One of {@link PLAN_LABELS}. */
+export type PlanLabel = (typeof PLAN_LABELS)[number];
+
+/**
+ * What kind of change the plans make: `destroy` when anything is destroyed or replaced,
+ * else `add-or-update` when anything is created, updated, imported or forgotten, else
+ * `no-changes`; undefined when a plan failed and the others change nothing, since the
+ * failed ones may hold anything.
+ */
+export function planLabel(plans: readonly WorkspacePlan[]): PlanLabel | undefined {
+  const actions = plans.flatMap((p) => (p.plan ? resourceChanges(p.plan).map((c) => c.action) : []));
+  if (actions.some((a) => a === "delete" || a === "replace")) return "destroy";
+  if (actions.length > 0) return "add-or-update";
+  return plans.some((p) => p.error) ? undefined : "no-changes";
+}
+
 /** Resource types a reviewer must look at twice when they are destroyed or replaced. */
 const SENSITIVE: readonly (readonly [RegExp, string])[] = [
   [/^aws_organizations_account$/, "account"],

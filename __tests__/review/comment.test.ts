@@ -8,6 +8,7 @@ import {
   COMMENT_MARKER,
   errorHeadline,
   MAX_COMMENT_CHARS,
+  planLabel,
   renderComment,
   sensitivity,
   type WorkspacePlan,
@@ -339,6 +340,37 @@ describe("renderComment: what a reviewer reads first", () => {
         "",
       ].join("\n"),
     );
+  });
+});
+
+describe("planLabel: the pull request's label", () => {
+  const label = (scenario: string) => planLabel(readPlans(join(PLANS, scenario)).plans);
+
+  it("is destroy when anything is destroyed or replaced", () => {
+    expect(label("destroy-log-bucket")).toBe("destroy");
+    expect(label("replace-iam-role")).toBe("destroy");
+  });
+
+  it("is add-or-update for creates, updates and imports", () => {
+    expect(label("onboarding")).toBe("add-or-update");
+    expect(label("create-only")).toBe("add-or-update");
+  });
+
+  it("is no-changes when every plan changes nothing, and none when a plan failed and the rest change nothing", () => {
+    const unchanged = { workspace: "acme-audit", plan: { format_version: "1.2", resource_changes: [] } };
+    expect(planLabel([unchanged])).toBe("no-changes");
+    expect(planLabel([])).toBe("no-changes");
+    expect(planLabel([unchanged, { workspace: "acme-management", error: "Error: boom" }])).toBeUndefined();
+  });
+
+  it("is printed alone by comment --label", () => {
+    const write = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    try {
+      expect(commentCommand(["--plans", join(PLANS, "onboarding"), "--label"])).toBe(0);
+      expect(write.mock.calls).toEqual([["add-or-update\n"]]);
+    } finally {
+      write.mockRestore();
+    }
   });
 });
 

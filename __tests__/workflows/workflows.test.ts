@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { PLAN_LABELS } from "../../review/comment.js";
 
 interface Step {
   readonly name?: string;
@@ -94,6 +95,15 @@ describe(".github/workflows/plan.yml", () => {
   it("gives the Terraform Cloud token to the plan step alone, never to npm ci, the synths or the base branch's code", () => {
     expect(steps.filter((s) => JSON.stringify(s).includes("secrets."))).toEqual([planStep]);
     expect(JSON.stringify(planWorkflow.env ?? {})).not.toContain("secrets.");
+  });
+
+  it("labels the pull request with exactly the labels the comment command names", () => {
+    const label = steps.find((s) => s.run?.includes("--label"));
+    const apply = steps[steps.indexOf(label as Step) + 1];
+    expect(label?.run).toContain("npm run -s comment -- --plans plans --label");
+    expect(apply.env?.LABEL).toBe(expression("steps.label.outputs.label"));
+    const script = apply.with?.script ?? "";
+    expect(script).toContain(`const labels = ${JSON.stringify(PLAN_LABELS).replace(/,/g, ", ")};`);
   });
 
   it("re-runs on a label only for allow-destroy", () => {
