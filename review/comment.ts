@@ -1,6 +1,6 @@
 import { type AttributeChange, attributeChanges, attributeLines } from "./attribute-diff.js";
 import { destroyViolations, type GuardViolation, OVERRIDE_STEPS } from "./destroy-guard.js";
-import { type Action, type PlanJson, type ResourceChange, resourceChanges } from "./plan-json.js";
+import { type Action, actionOf, type PlanJson, type ResourceChange, resourceChanges } from "./plan-json.js";
 
 /** Marker that lets CI find and update its one comment instead of adding another. */
 export const COMMENT_MARKER = "<!-- fleetfile-plan -->";
@@ -105,6 +105,10 @@ interface Summary {
   readonly added: boolean;
   /** What changes in each updated or replaced resource, by address. */
   readonly attributes: ReadonlyMap<string, readonly AttributeChange[]>;
+  /** No resource changes, but outputs do. */
+  readonly outputsOnly: boolean;
+  /** Resources that only move to a new address (a `moved` block), changing nothing else. */
+  readonly moves: number;
 }
 
 function summarize(plan: WorkspacePlan): Summary {
@@ -124,7 +128,20 @@ function summarize(plan: WorkspacePlan): Summary {
       .map((c) => [c.address, attributeChanges(c.change)] as const)
       .filter(([, found]) => found.length > 0),
   );
-  return { workspace: plan.workspace, changes, counts, error: plan.error, added, attributes };
+  const outputs = Object.values(plan.plan?.output_changes ?? {}).some((o) => o.actions.some((a) => a !== "no-op"));
+  const moves = (plan.plan?.resource_changes ?? []).filter(
+    (c) => c.previous_address && c.previous_address !== c.address && actionOf(c) === "no-op",
+  ).length;
+  return {
+    workspace: plan.workspace,
+    changes,
+    counts,
+    error: plan.error,
+    added,
+    attributes,
+    outputsOnly: changes.length === 0 && outputs,
+    moves,
+  };
 }
 
 /**
@@ -308,8 +325,16 @@ export function renderComment(plans: readonly WorkspacePlan[], options: CommentO
       "Their resources are not destroyed: the plans that would lose their account or Terraform Cloud workspace fail " +
       "until the account is retired deliberately (docs/access.md).\n"
     : "";
+  const quietOnes = summaries.filter((s) => !s.error && s.changes.length === 0);
+  const only = [
+    [quietOnes.filter((s) => s.outputsOnly).length, "only outputs change"],
+    [quietOnes.filter((s) => s.moves > 0).length, "only resources move"],
+  ] as const;
+  const onlyWords = only.filter(([n]) => n > 0).map(([n, what]) => `${n} where ${what}`);
   const quiet = [
-    unchanged ? `${plural(unchanged, "workspace")} planned with no changes` : "",
+    unchanged
+      ? `${plural(unchanged, "workspace")} planned with no changes${onlyWords.length ? ` (${onlyWords.join(", ")})` : ""}`
+      : "",
     options.notAffected ? `${plural(options.notAffected, "workspace")} not affected, not planned` : "",
   ].filter(Boolean);
   const footer = `\n${quiet.length ? `${quiet.join("; ")}. ` : ""}Full plans: ${where}.\n`;

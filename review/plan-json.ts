@@ -18,6 +18,8 @@ export interface StateModule {
 /** One entry of `resource_changes`. */
 export interface ResourceChangeJson {
   readonly address: string;
+  /** Where the resource was before a `moved` block (or a rename cdktf moved) took it. */
+  readonly previous_address?: string;
   readonly type: string;
   readonly name?: string;
   readonly mode?: "managed" | "data";

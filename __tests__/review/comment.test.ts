@@ -343,6 +343,37 @@ describe("renderComment: what a reviewer reads first", () => {
   });
 });
 
+describe("workspaces whose plan changes no resource", () => {
+  it("are counted, saying which change only outputs and which only move resources, and never listed", () => {
+    const outputsOnly: WorkspacePlan = {
+      workspace: "acme-management",
+      plan: { format_version: "1.2", resource_changes: [], output_changes: { account_ids: { actions: ["update"] } } },
+    };
+    const movesOnly: WorkspacePlan = {
+      workspace: "acme-audit",
+      plan: {
+        format_version: "1.2",
+        resource_changes: [
+          {
+            address: "aws_sns_topic.alerts",
+            previous_address: "aws_sns_topic.alerts_old",
+            type: "aws_sns_topic",
+            mode: "managed",
+            change: { actions: ["no-op"] },
+          },
+        ],
+      },
+    };
+    const text = renderComment([outputsOnly, movesOnly], { plansLocation: RUN_URL });
+    expect(text).toContain("## fleetfile plan: no changes\n");
+    expect(text).toContain(
+      "2 workspaces planned with no changes (1 where only outputs change, 1 where only resources move). ",
+    );
+    expect(text).not.toContain("<details>");
+    expect(planLabel([outputsOnly, movesOnly])).toBe("no-changes");
+  });
+});
+
 describe("planLabel: the pull request's label", () => {
   const label = (scenario: string) => planLabel(readPlans(join(PLANS, scenario)).plans);
 
