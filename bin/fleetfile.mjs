@@ -2,7 +2,7 @@
 // Launcher of the fleetfile commands: runs one bundled JavaScript file, rebuilt with
 // esbuild only when a source is newer. A bundle starts in a fraction of the time that
 // loading hundreds of TypeScript and provider modules one by one takes (docs/benchmarks.md).
-import { mkdirSync, readdirSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -26,9 +26,12 @@ const built = statSync(bundle, { throwIfNoEntry: false })?.mtimeMs ?? 0;
 if (built < newestSource()) {
   const { build } = await import("esbuild");
   mkdirSync(dirname(bundle), { recursive: true });
+  // Built beside and renamed into place, so that a launcher started meanwhile (tests run
+  // commands side by side) never imports half a bundle.
+  const staging = `${bundle}.${process.pid}.tmp`;
   await build({
     entryPoints: [join(root, "main.ts")],
-    outfile: bundle,
+    outfile: staging,
     bundle: true,
     platform: "node",
     format: "esm",
@@ -39,5 +42,6 @@ if (built < newestSource()) {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
   });
+  renameSync(staging, bundle);
 }
 await import(pathToFileURL(bundle).href);

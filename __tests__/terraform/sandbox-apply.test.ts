@@ -80,20 +80,23 @@ const PLANNER = "sandbox-planner";
 
 const FLEETFILE = fileURLToPath(new URL("../../bin/fleetfile.mjs", import.meta.url));
 
+/** The workspace folder of {@link EDITED_ACCOUNT} in a synth output. */
+function editedDir(organization: Organization, outdir: string): string {
+  return join(outdir, "stacks", organization.accounts.find((a) => a.key === EDITED_ACCOUNT)!.workspace);
+}
+
 /**
- * The access edit of {@link EDITED_ACCOUNT} as it goes through review and merge, on the
- * applied sandbox. The pull request's plan runs as a role of the management account with
- * exactly the pipeline plan role's statements (`pipelineStatements`), with moto's IAM
- * enforcement on: it reaches the account through its read-only plan role, and applying
- * that plan is refused. Then, enforcement off, `apply --affected-from` through the CLI as
- * the apply workflow runs it, and a plan after it.
+ * The pull request's plan of the access edit of {@link EDITED_ACCOUNT}, on the applied
+ * sandbox: as a role of the management account with exactly the pipeline plan role's
+ * statements (`pipelineStatements`), with moto's IAM enforcement on, so that it reaches
+ * the account through its read-only plan role; then the apply of that plan, refused.
+ * Enforcement holds for the whole server: nothing else may run meanwhile.
  */
-async function reviewAndMerge(
+async function reviewReadOnly(
   organization: Organization,
   moto: MotoServer,
   editedOutdir: string,
-  baseOutdir: string,
-): Promise<Review> {
+): Promise<Pick<Review, "plan" | "write">> {
   const management = coreAccount(organization, "management");
   const executionRoleName = organization.inventory.organization.executionRoleName;
   const admin = await motoSession(moto.endpoint, executionRoleArnOf(organization, management));
@@ -121,18 +124,27 @@ async function reviewAndMerge(
       AWS_SESSION_TOKEN: planner.sessionToken,
     },
   };
-  const dir = join(editedOutdir, "stacks", organization.accounts.find((a) => a.key === EDITED_ACCOUNT)!.workspace);
-  let reviewed: PlanResult;
-  let write: CommandResult;
+  const dir = editedDir(organization, editedOutdir);
   await setIamEnforcement(moto.endpoint, true);
   try {
-    reviewed = await plan(dir, asPlanner, { readOnly: true, planFile: "review" });
-    write = await runTerraform(dir, applyArgs("review"), asPlanner, [0, 1]);
+    const reviewed = await plan(dir, asPlanner, { readOnly: true, planFile: "review" });
+    return { plan: reviewed, write: await runTerraform(dir, applyArgs("review"), asPlanner, [0, 1]) };
   } finally {
     await setIamEnforcement(moto.endpoint, false);
   }
+}
 
-  // The person who adds a principal to `access` makes sure it exists (prerequisite 2).
+/**
+ * The merge of the access edit: `apply --affected-from` through the CLI, as the apply
+ * workflow runs it, then a plan after it. The principal the edit adds is created first,
+ * as the person adding it to `access` makes sure it exists (prerequisite 2).
+ */
+async function merge(
+  organization: Organization,
+  moto: MotoServer,
+  editedOutdir: string,
+  baseOutdir: string,
+): Promise<Pick<Review, "apply" | "replan">> {
   const trusted = organization.inventory.organization.identity.trustedAccount;
   const identity = organization.accounts.find((a) => a.key === trusted)!;
   const identityAdmin = await motoSession(moto.endpoint, executionRoleArnOf(organization, identity));
@@ -153,7 +165,8 @@ async function reviewAndMerge(
       (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
     );
   });
-  return { plan: reviewed, write, apply: applied, replan: await plan(dir, runner, { planFile: "after-merge" }) };
+  const dir = editedDir(organization, editedOutdir);
+  return { apply: applied, replan: await plan(dir, sandboxRunner(moto.endpoint), { planFile: "after-merge" }) };
 }
 
 /**
@@ -264,6 +277,8 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
         replanned: await plan(dir, runner, { planFile: "replan" }),
       };
     };
+    // The plans of the edits first; then the review alone on the server (IAM enforcement
+    // holds for every request); then the merge beside the slower checks.
     [edited, reordered, added] = await Promise.all([
       planEdit(withBreakGlassAdministrator(text), EDITED_ACCOUNT, editedOutdir),
       planEdit(
@@ -276,11 +291,14 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
         NETWORK_ACCOUNT,
         addedOutdir,
       ),
+    ]);
+    const reviewed = await reviewReadOnly(organization, moto, editedOutdir);
+    const [merged] = await Promise.all([
+      merge(organization, moto, editedOutdir, outdir),
       checkStateInS3(),
       recordVendedIds(),
     ]);
-    // Alone on the server: IAM enforcement holds for every request while it is on.
-    review = await reviewAndMerge(organization, moto, editedOutdir, outdir);
+    review = { ...reviewed, ...merged };
   }, 1_800_000);
 
   afterAll(async () => {
