@@ -1,15 +1,34 @@
 import { affectedWorkspaces, describeRenames, renamedAccounts } from "../review/affected.js";
 import { checkReadable } from "../review/output-folder.js";
-import { type CommandSpec, type ParseArgsOptionsConfig, parseCommand, UsageError } from "./args.js";
+import { MAX_SHARDS, resourceWeight, shardCount, shardWorkspaces, WORKSPACES_PER_SHARD } from "../review/shards.js";
+import {
+  type CommandSpec,
+  type ParseArgsOptionsConfig,
+  parseCommand,
+  type ShardOption,
+  shardOption,
+  UsageError,
+} from "./args.js";
 
 const SPEC = {
   name: "affected",
-  usage: `usage: fleetfile affected --base DIR --head DIR [--json]
+  usage: `usage: fleetfile affected --base DIR --head DIR [--json] [--shards N --shard I | --matrix]
   Prints the workspaces whose synthesized configuration differs; writes nothing.
-  --base DIR  synth output of the base branch
-  --head DIR  synth output of the pull request
-  --json      one object per workspace with its kind of change (added, changed, removed)`,
-  options: { base: { type: "string" }, head: { type: "string" }, json: { type: "boolean", default: false } },
+  --base DIR           synth output of the base branch
+  --head DIR           synth output of the pull request
+  --json               one object per workspace with its kind of change (added, changed, removed)
+  --shards N --shard I only group I (from 0) of the N groups of about equal size (by
+                       resources) the affected workspaces split into, the same on every runner
+  --matrix             instead, the plan jobs the change needs, as a GitHub Actions matrix:
+                       {"shard":[0,...]}, one per ${WORKSPACES_PER_SHARD} workspaces, at most ${MAX_SHARDS}, none for none`,
+  options: {
+    base: { type: "string" },
+    head: { type: "string" },
+    json: { type: "boolean", default: false },
+    shards: { type: "string" },
+    shard: { type: "string" },
+    matrix: { type: "boolean", default: false },
+  },
 } satisfies CommandSpec<ParseArgsOptionsConfig>;
 
 /** Read by every command that compares two synths: what to do when a folder is not one. */
@@ -24,10 +43,36 @@ export function affectedCommand(args: readonly string[]): number {
   if (!values) return 0;
   if (!values.base || !values.head)
     throw new UsageError("affected needs --base DIR and --head DIR (two synth outputs)", SPEC.usage);
-  const affected = checkedAffected(values.base, values.head, "--base", "--head");
+  const split = shardOption(values.shards, values.shard, MAX_SHARDS);
+  if (split && values.matrix) throw new UsageError("--matrix lists every shard; leave out --shards and --shard");
+  const all = checkedAffected(values.base, values.head, "--base", "--head");
+  if (values.matrix) {
+    const planned = all.filter((a) => a.change !== "removed").length;
+    console.log(JSON.stringify({ shard: Array.from({ length: shardCount(planned) }, (_, i) => i) }));
+    return 0;
+  }
+  const mine = split
+    ? new Set(
+        shardOf(
+          all.filter((a) => a.change !== "removed").map((a) => a.workspace),
+          values.head,
+          split,
+        ),
+      )
+    : undefined;
+  // Removed workspaces are planned by nobody; the first shard reports them.
+  const affected = all.filter((a) =>
+    mine ? mine.has(a.workspace) || (a.change === "removed" && split?.shard === 0) : true,
+  );
   if (values.json) console.log(JSON.stringify(affected, null, 2));
   else for (const { workspace } of affected) console.log(workspace);
   return 0;
+}
+
+/** This job's group of `workspaces` (of the synth output `synthDir`), weighed by their resources. */
+export function shardOf(workspaces: readonly string[], synthDir: string, split: ShardOption): string[] {
+  const weighed = workspaces.map((workspace) => ({ workspace, weight: resourceWeight(synthDir, workspace) }));
+  return shardWorkspaces(weighed, split.shards)[split.shard];
 }
 
 /** {@link affectedWorkspaces} of two folders checked to be synth outputs; a renamed account key is an error. */

@@ -78,6 +78,32 @@ export function jobsOption(value: string | undefined): number | undefined {
   return jobs;
 }
 
+/** One share of a split run: this job's group (`shard`, from 0) of `shards` groups. */
+export interface ShardOption {
+  readonly shards: number;
+  readonly shard: number;
+}
+
+/**
+ * `--shards N --shard I`, checked: both or neither, whole numbers, `0 <= I < N <= max`.
+ */
+export function shardOption(
+  shards: string | undefined,
+  shard: string | undefined,
+  max: number,
+): ShardOption | undefined {
+  if (shards === undefined && shard === undefined) return undefined;
+  if (shards === undefined || shard === undefined)
+    throw new UsageError("--shards N and --shard I go together: this job plans group I (from 0) of N");
+  const n = Number(shards);
+  const i = Number(shard);
+  if (!(Number.isInteger(n) && n >= 1 && n <= max))
+    throw new UsageError(`--shards ${shards}: allowed a whole number from 1 to ${max}`);
+  if (!(Number.isInteger(i) && i >= 0 && i < n))
+    throw new UsageError(`--shard ${shard}: allowed a whole number from 0 to ${n - 1} (--shards ${n})`);
+  return { shards: n, shard: i };
+}
+
 /** A command line that cannot be run; printed with the command's usage, without a stack trace. */
 export class UsageError extends Error {
   constructor(

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { COMMENT_MARKER, planLabel, renderComment, type WorkspacePlan } from "../review/comment.js";
+import { COMMENT_MARKER, planLabel, renderComment, type WorkspacePlan, withMissingPlans } from "../review/comment.js";
 import { checkMarkedFile, checkReadable, FolderError, MARK_FILE } from "../review/output-folder.js";
 import { type CommandSpec, type ParseArgsOptionsConfig, parseCommand, UsageError } from "./args.js";
 
@@ -59,6 +59,18 @@ function readPlanJson(file: string): WorkspacePlan["plan"] {
   return plan as WorkspacePlan["plan"];
 }
 
+/** The workspace names of `--expect FILE`, one per line. */
+function readExpected(file: string): string[] {
+  try {
+    return readFileSync(file, "utf8")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
+  } catch (cause) {
+    throw new UsageError(`--expect ${file}: cannot be read (${(cause as NodeJS.ErrnoException).code})`);
+  }
+}
+
 /** Refuses `--markdown FILE` when FILE is there and is not a comment fleetfile wrote: `--markdown accounts.yaml` must not eat the inventory. */
 export function checkCommentFile(file: string): void {
   checkMarkedFile(file, `--markdown ${file}`, COMMENT_MARKER, "a comment");
@@ -66,18 +78,21 @@ export function checkCommentFile(file: string): void {
 
 const SPEC = {
   name: "comment",
-  usage: `usage: fleetfile comment --plans DIR [--markdown FILE] [--plans-url URL] [--label]
+  usage: `usage: fleetfile comment --plans DIR [--markdown FILE] [--plans-url URL] [--expect FILE] [--label]
   Renders the pull request comment from a plans folder written by fleetfile plan.
   --plans DIR       the plans folder to read
   --markdown FILE   write the comment to FILE (default: standard output); FILE must be new
                     or a comment written before, which is replaced
   --plans-url URL   where reviewers find the full plans (the run's artifacts)
+  --expect FILE     the workspaces that should have a plan, one per line (npm run affected):
+                    each without a plan or an error in DIR shows as a failed plan
   --label           print only the pull request's label instead: no-changes, add-or-update
                     or destroy (nothing when a plan failed and the others change nothing)`,
   options: {
     plans: { type: "string" },
     markdown: { type: "string" },
     "plans-url": { type: "string" },
+    expect: { type: "string" },
     label: { type: "boolean", default: false },
   },
   elsewhere: { out: "--markdown FILE" },
@@ -88,7 +103,9 @@ export function commentCommand(args: readonly string[]): number {
   const values = parseCommand(SPEC, args);
   if (!values) return 0;
   if (!values.plans) throw new UsageError("comment needs --plans DIR (written by npm run plan)", SPEC.usage);
-  const { plans, removed, destroyAllowed, notAffected } = readPlans(values.plans);
+  const read = readPlans(values.plans);
+  const { removed, destroyAllowed, notAffected } = read;
+  const plans = values.expect ? withMissingPlans(read.plans, readExpected(values.expect), removed) : read.plans;
   if (values.label) {
     if (values.markdown) throw new UsageError("--label prints the label alone; leave out --markdown", SPEC.usage);
     const label = planLabel(plans);

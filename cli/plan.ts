@@ -4,11 +4,19 @@ import { listWorkspaces } from "../review/affected.js";
 import { destroyViolations, OVERRIDE_HINT } from "../review/destroy-guard.js";
 import { checkReadable, checkReplaceable, writeMark } from "../review/output-folder.js";
 import { type PlanJson, resourceChanges } from "../review/plan-json.js";
+import { MAX_SHARDS } from "../review/shards.js";
 import { writeCliConfig } from "../terraform/cli-config.js";
 import { createProgress } from "../terraform/progress.js";
 import { inEveryWorkspace, initEvery, plan, workspacesIn } from "../terraform/runner.js";
-import { chooseWorkspaces, SYNTH_HINT } from "./affected.js";
-import { type CommandSpec, jobsOption, type ParseArgsOptionsConfig, parseCommand, UsageError } from "./args.js";
+import { chooseWorkspaces, SYNTH_HINT, shardOf } from "./affected.js";
+import {
+  type CommandSpec,
+  jobsOption,
+  type ParseArgsOptionsConfig,
+  parseCommand,
+  shardOption,
+  UsageError,
+} from "./args.js";
 import { ERROR_SUFFIX, NOT_AFFECTED_FILE, OVERRIDE_FILE, PLAN_SUFFIX, REMOVED_FILE } from "./comment.js";
 
 /** Exit code when the destroy guard stops the run. */
@@ -16,7 +24,7 @@ export const GUARD_EXIT_CODE = 3;
 
 const SPEC = {
   name: "plan",
-  usage: `usage: fleetfile plan [--synth DIR] [--only WORKSPACE]... [--affected-from DIR] [--plans DIR] [--allow-destroy] [--access plan|apply] [--jobs N]
+  usage: `usage: fleetfile plan [--synth DIR] [--only WORKSPACE]... [--affected-from DIR] [--plans DIR] [--allow-destroy] [--access plan|apply] [--shards N --shard I] [--jobs N]
   Runs terraform init and plan in the chosen workspaces of a synth output and saves each
   plan's JSON as DIR/<workspace>.json. Exit 3 when the destroy guard stops the run.
   --synth DIR          the synth output to plan (default: cdktf.out)
@@ -28,6 +36,9 @@ const SPEC = {
   --access plan|apply  the role the plans run as in each account: plan (default) the
                        read-only <organization>-plan role, without the state lock; apply
                        the execution role, for accounts whose plan role does not exist yet
+  --shards N --shard I plan only group I (from 0) of the N groups the chosen workspaces
+                       split into (npm run affected -- --matrix says how many); the
+                       comment job puts the groups' plans folders together
   --jobs N             workspaces planned at once (default: the number of cores)`,
   options: {
     synth: { type: "string", default: "cdktf.out" },
@@ -36,6 +47,8 @@ const SPEC = {
     plans: { type: "string", default: "plans" },
     "allow-destroy": { type: "boolean", default: false },
     access: { type: "string", default: "plan" },
+    shards: { type: "string" },
+    shard: { type: "string" },
     jobs: { type: "string" },
   },
   elsewhere: { out: "--synth DIR (the synth output to plan)" },
@@ -59,10 +72,12 @@ export async function planCommand(args: readonly string[]): Promise<number> {
   const replaceable = checkReplaceable(values.plans, "plans", `--plans ${values.plans}`);
   const available = listWorkspaces(synthDir);
   if (available.length === 0) throw new UsageError(`no workspaces in ${synthDir}/stacks: run npm run synth first`);
-  const { chosen, removed } = chooseWorkspaces(available, synthDir, {
-    only: values.only,
-    affectedFrom: values["affected-from"],
-  });
+  const whole = chooseWorkspaces(available, synthDir, { only: values.only, affectedFrom: values["affected-from"] });
+  const split = shardOption(values.shards, values.shard, MAX_SHARDS);
+  const chosen = split ? shardOf(whole.chosen, synthDir, split) : whole.chosen;
+  // Every group's folder says the same of the rest; only the first names the removed ones.
+  const removed = split && split.shard > 0 ? [] : whole.removed;
+  const notAffected = available.length - whole.chosen.length;
 
   // Only a plans folder of an earlier run gets here (checkReplaceable): nothing else is deleted.
   if (replaceable.exists) rmSync(values.plans, { recursive: true });
@@ -73,6 +88,7 @@ export async function planCommand(args: readonly string[]): Promise<number> {
       available,
       chosen,
       removed,
+      notAffected,
       size,
       allowDestroy: values["allow-destroy"],
       readOnly: values.access === "plan",
@@ -88,6 +104,8 @@ interface PlanRun {
   readonly available: readonly string[];
   readonly chosen: readonly string[];
   readonly removed: readonly string[];
+  /** Workspaces of the synth output that no group plans: not affected. */
+  readonly notAffected: number;
   readonly size?: number;
   readonly allowDestroy: boolean;
   readonly readOnly: boolean;
@@ -98,7 +116,7 @@ async function planInto(plansDir: string, run: PlanRun): Promise<number> {
   const { synthDir, available, chosen, removed, size } = run;
   if (removed.length) writeFileSync(join(plansDir, REMOVED_FILE), `${removed.join("\n")}\n`);
   // Written even when nothing is planned, so the comment of an earlier push is replaced.
-  writeFileSync(join(plansDir, NOT_AFFECTED_FILE), `${available.length - chosen.length}\n`);
+  writeFileSync(join(plansDir, NOT_AFFECTED_FILE), `${run.notAffected}\n`);
   console.error(
     `planning ${chosen.length} of ${available.length} workspaces${removed.length ? `; ${removed.length} removed` : ""}`,
   );

@@ -35,6 +35,26 @@ export interface CommentOptions {
   readonly maxChars?: number;
 }
 
+/** What a workspace whose plan never came back shows as its error. */
+export const NO_PLAN_ERROR =
+  "Error: no plan came back for this workspace: the plan job that held it failed or was cancelled before writing it; see the workflow run";
+
+/**
+ * `plans` and, for each workspace of `expected` that has neither a plan nor an error
+ * among them (a plan job of a split run failed before writing), a failed plan saying
+ * so, so that a lost job shows as failed workspaces, never as a quietly shorter comment.
+ * Removed workspaces are planned by nobody and expected of nobody.
+ */
+export function withMissingPlans(
+  plans: readonly WorkspacePlan[],
+  expected: readonly string[],
+  removed: readonly string[] = [],
+): WorkspacePlan[] {
+  const seen = new Set(plans.map((p) => p.workspace));
+  const missing = expected.filter((w) => !seen.has(w) && !removed.includes(w));
+  return [...plans, ...missing.map((workspace) => ({ workspace, error: NO_PLAN_ERROR }))];
+}
+
 /** The labels the plan puts on its pull request, as tfcmt users know them; one at a time. */
 export const PLAN_LABELS = ["no-changes", "add-or-update", "destroy"] as const;
 /** One of {@link PLAN_LABELS}. */

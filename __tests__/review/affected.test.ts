@@ -304,6 +304,33 @@ describe("the affected command", () => {
     expect(printed).toEqual(["[]"]);
   });
 
+  it("asks for one plan job with --matrix when one account changed, and for none when nothing did", () => {
+    run(["--base", out("base"), "--head", out("access"), "--matrix"]);
+    expect(printed).toEqual(['{"shard":[0]}']);
+    run(["--base", out("base"), "--head", out("base"), "--matrix"]);
+    expect(printed).toEqual(['{"shard":[]}']);
+  });
+
+  it("splits the affected workspaces into groups that together hold each once, the removed one in the first", () => {
+    const groups = [0, 1].map((shard) => {
+      run(["--base", out("base"), "--head", out("removed"), "--shards", "2", "--shard", String(shard)]);
+      return printed;
+    });
+    expect(groups.flat().sort()).toEqual(["acme-dev-data-lake", "acme-management", "acme-tfc-bootstrap"]);
+    expect(groups[0]).toContain("acme-dev-data-lake");
+    expect(groups[0].length).toBeGreaterThan(0);
+    expect(groups[1].length).toBeGreaterThan(0);
+  });
+
+  it("refuses --shard without --shards, and a shard out of range", () => {
+    expect(() => run(["--base", out("base"), "--head", out("base"), "--shard", "0"])).toThrow(
+      "--shards N and --shard I go together",
+    );
+    expect(() => run(["--base", out("base"), "--head", out("base"), "--shards", "2", "--shard", "2"])).toThrow(
+      "--shard 2: allowed a whole number from 0 to 1 (--shards 2)",
+    );
+  });
+
   it("fails when --head is missing, saying what it needs", () => {
     expect(() => run(["--base", out("base")])).toThrow("affected needs --base DIR and --head DIR (two synth outputs)");
   });

@@ -8,10 +8,12 @@ import {
   COMMENT_MARKER,
   errorHeadline,
   MAX_COMMENT_CHARS,
+  NO_PLAN_ERROR,
   planLabel,
   renderComment,
   sensitivity,
   type WorkspacePlan,
+  withMissingPlans,
 } from "../../review/comment.js";
 import { writeMark } from "../../review/output-folder.js";
 import type { ResourceChangeJson } from "../../review/plan-json.js";
@@ -371,6 +373,36 @@ describe("workspaces whose plan changes no resource", () => {
     );
     expect(text).not.toContain("<details>");
     expect(planLabel([outputsOnly, movesOnly])).toBe("no-changes");
+  });
+});
+
+describe("plans of a split run", () => {
+  it("show a workspace whose plan job never reported as failed, not as missing", () => {
+    const { plans, removed } = readPlans(join(PLANS, "onboarding"));
+    const expected = [...plans.map((p) => p.workspace), "acme-stg-payments-api", "acme-dev-data-lake"];
+    const all = withMissingPlans(plans, expected, ["acme-dev-data-lake"]);
+    expect(all.filter((p) => p.error)).toEqual([{ workspace: "acme-stg-payments-api", error: NO_PLAN_ERROR }]);
+    const text = renderComment(all, { removed, plansLocation: RUN_URL });
+    expect(text).toContain("· ❌ 1 failed");
+    expect(text).toContain("| `acme-stg-payments-api` ❌ plan failed |");
+    expect(planLabel(all)).toBe("add-or-update");
+  });
+
+  it("are read with --expect FILE by the comment command", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fleetfile-expect-"));
+    try {
+      const expectFile = join(dir, "affected.txt");
+      writeFileSync(expectFile, "acme-management\nacme-stg-payments-api\n");
+      const write = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+      try {
+        commentCommand(["--plans", join(PLANS, "onboarding"), "--expect", expectFile]);
+        expect(String(write.mock.calls[0][0])).toContain("| `acme-stg-payments-api` ❌ plan failed |");
+      } finally {
+        write.mockRestore();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
