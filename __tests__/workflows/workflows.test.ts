@@ -88,18 +88,52 @@ describe(".github/workflows/apply.yml", () => {
 
 describe(".github/workflows/plan.yml", () => {
   const planWorkflow = workflow("plan.yml");
-  const job = planWorkflow.jobs.plan as { steps: Step[]; if?: string };
-  const steps = job.steps;
-  const planStep = steps.find((s) => s.run?.includes("npm run -s plan"));
+  type Job = { steps: Step[]; if?: string; needs?: string | string[]; strategy?: Record<string, unknown> };
+  const jobs = planWorkflow.jobs as Record<string, Job>;
+  const { prepare, plan, comment } = jobs;
+  const allSteps = Object.values(jobs).flatMap((j) => j.steps);
+  const planStep = plan.steps.find((s) => s.run?.includes("npm run -s plan"));
+
+  it("has three jobs: prepare, the plan jobs of a matrix, and the one comment", () => {
+    expect(Object.keys(jobs)).toEqual(["prepare", "plan", "comment"]);
+    expect(plan.needs).toBe("prepare");
+    expect(comment.needs).toEqual(["prepare", "plan"]);
+  });
 
   it("gives the Terraform Cloud token to the plan step alone, never to npm ci, the synths or the base branch's code", () => {
-    expect(steps.filter((s) => JSON.stringify(s).includes("secrets."))).toEqual([planStep]);
+    expect(allSteps.filter((s) => JSON.stringify(s).includes("secrets."))).toEqual([planStep]);
     expect(JSON.stringify(planWorkflow.env ?? {})).not.toContain("secrets.");
   });
 
+  it("fans out to the jobs affected --matrix asks for, each planning its own group, none cancelling the others", () => {
+    const matrix = prepare.steps.find((s) => s.run?.includes("--matrix"));
+    expect(matrix?.run).toContain(
+      'echo "matrix=$(npm run -s affected -- --base review/base --head review/head --matrix)"',
+    );
+    expect(plan.strategy).toEqual({ "fail-fast": false, matrix: expression("fromJSON(needs.prepare.outputs.matrix)") });
+    expect(plan.if).toBe(
+      expression(`needs.prepare.result == 'success' && needs.prepare.outputs.matrix != '{"shard":[]}'`),
+    );
+    expect(planStep?.run).toContain(
+      `--shards ${expression("strategy.job-total")} --shard ${expression("matrix.shard")}`,
+    );
+    const upload = plan.steps[plan.steps.indexOf(planStep as Step) + 1];
+    expect(upload.with?.name).toBe(`plans-${expression("matrix.shard")}`);
+  });
+
+  it("renders one comment from every group's plans, a group that never reported showing as failed workspaces", () => {
+    const gather = comment.steps.find((s) => s.name === "Put the groups' plans together");
+    expect(gather?.with).toMatchObject({ pattern: "plans-*", "merge-multiple": true, path: "plans" });
+    const render = comment.steps.find((s) => s.name === "Render the comment");
+    expect(render?.run).toContain(
+      "npm run -s comment -- --plans plans --expect review/affected.txt --markdown comment.md",
+    );
+    expect(comment.if).toBe(expression("always() && needs.prepare.result != 'skipped'"));
+  });
+
   it("labels the pull request with exactly the labels the comment command names", () => {
-    const label = steps.find((s) => s.run?.includes("--label"));
-    const apply = steps[steps.indexOf(label as Step) + 1];
+    const label = comment.steps.find((s) => s.run?.includes("--label"));
+    const apply = comment.steps[comment.steps.indexOf(label as Step) + 1];
     expect(label?.run).toContain("npm run -s comment -- --plans plans --label");
     expect(apply.env?.LABEL).toBe(expression("steps.label.outputs.label"));
     const script = apply.with?.script ?? "";
@@ -107,7 +141,7 @@ describe(".github/workflows/plan.yml", () => {
   });
 
   it("re-runs on a label only for allow-destroy", () => {
-    expect(job.if).toBe(
+    expect(prepare.if).toBe(
       expression(
         "(github.event.action != 'labeled' && github.event.action != 'unlabeled') || github.event.label.name == 'allow-destroy'",
       ),
@@ -115,13 +149,17 @@ describe(".github/workflows/plan.yml", () => {
   });
 
   it("replaces the plan comment with the errors when the inventory does not validate", () => {
-    const validate = steps.find((s) => s.run?.includes("npm run -s validate"));
+    const validate = prepare.steps.find((s) => s.run?.includes("npm run -s validate"));
     expect(validate?.run).toContain("2> validation.txt");
-    const failed = steps[steps.indexOf(validate as Step) + 1];
+    const failed = prepare.steps[prepare.steps.indexOf(validate as Step) + 1];
     expect(failed.if).toBe(expression("failure() && steps.validate.outcome == 'failure'"));
     expect(failed.run).toContain('echo "<!-- fleetfile-plan -->"');
-    expect(failed.run).toContain("cat validation.txt");
-    const post = steps.find((s) => s.name === "Post or update the one plan comment");
+    expect(failed.run).toContain("} > review/comment.md");
+    const handOver = prepare.steps.at(-1);
+    expect(handOver).toMatchObject({ if: expression("always()"), with: { name: "review", path: "review/" } });
+    const render = comment.steps.find((s) => s.name === "Render the comment");
+    expect(render?.run).toContain("cp review/comment.md comment.md");
+    const post = comment.steps.find((s) => s.name === "Post or update the one plan comment");
     expect(post?.if).toBe(expression("always() && hashFiles('comment.md') != ''"));
   });
 });
