@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   plan: async () => (await import("./plan.js")).planCommand,
   apply: async () => (await import("./apply.js")).applyCommand,
   "record-ids": async () => (await import("./record-ids.js")).recordIdsCommand,
+  drift: async () => (await import("./drift.js")).driftCommand,
   comment: async () => (await import("./comment.js")).commentCommand,
   sandbox: async () => (await import("./sandbox.js")).sandboxCommand,
 };
@@ -27,6 +28,7 @@ export const USAGE = `usage: fleetfile <command> [options]   (fleetfile <command
   plan        terraform plan of the workspaces of a synth output; plan JSON into a plans folder
   apply       terraform apply of the workspaces of a synth output, in waves (after merge)
   record-ids  write the ids of vended accounts into the inventory (after the management apply)
+  drift       plan every workspace against the real resources and report what changed outside Terraform
   comment     the pull request comment from a plans folder
   sandbox     apply every workspace to a local AWS emulator (moto) and check for drift`;
 

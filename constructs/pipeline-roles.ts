@@ -70,15 +70,18 @@ export function pipelineStatements(
   return statements;
 }
 
-/** The trust of a pipeline role: GitHub's tokens for `subject` only. */
-export function githubTrust(providerArn: string, subject: string): string {
+/** The trust of a pipeline role: GitHub's tokens for `subjects` only. */
+export function githubTrust(providerArn: string, subjects: readonly string[]): string {
   return policyDocument([
     {
       Effect: "Allow",
       Principal: { Federated: providerArn },
       Action: "sts:AssumeRoleWithWebIdentity",
       Condition: {
-        StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: subject },
+        StringEquals: {
+          [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
+          [`${GITHUB_OIDC_HOST}:sub`]: subjects.length === 1 ? subjects[0] : [...subjects],
+        },
       },
     },
   ]);
@@ -86,9 +89,10 @@ export function githubTrust(providerArn: string, subject: string): string {
 
 /**
  * GitHub Actions' way into the organization, in the management account: GitHub's OIDC
- * provider and two roles. `<prefix>-github-plan` answers pull requests' runs only and may
- * do nothing but assume each account's read-only plan role and read the state, so no
- * pull request can write to AWS, whatever its code. `<prefix>-github-apply` answers
+ * provider and two roles. `<prefix>-github-plan` answers pull requests' runs (and the
+ * applying branch's, for the drift check) and may do nothing but assume each account's
+ * read-only plan role and read the state, so no pull request can write to AWS, whatever
+ * its code. `<prefix>-github-apply` answers
  * pushes to the applying branch only and may assume the execution role and write state.
  */
 export class PipelineRoles extends Construct {
@@ -102,7 +106,7 @@ export class PipelineRoles extends Construct {
       url: `https://${GITHUB_OIDC_HOST}`,
       clientIdList: [GITHUB_OIDC_AUDIENCE],
     });
-    const role = (phase: "plan" | "apply", subject: string) => {
+    const role = (phase: "plan" | "apply", subjects: readonly string[]) => {
       const roleName = `${props.namePrefix}-github-${phase}`;
       const created = new IamRole(this, phase, {
         provider: props.provider,
@@ -111,7 +115,7 @@ export class PipelineRoles extends Construct {
           phase === "plan"
             ? `Pull requests of ${props.repository}: terraform plan, read-only`
             : `Pushes to ${props.branch} of ${props.repository}: terraform apply`,
-        assumeRolePolicy: githubTrust(oidc.arn, subject),
+        assumeRolePolicy: githubTrust(oidc.arn, subjects),
         maxSessionDuration: phase === "plan" ? 3600 : 4 * 3600,
       });
       new IamRolePolicy(this, `${phase}-policy`, {
@@ -122,7 +126,9 @@ export class PipelineRoles extends Construct {
       });
       return created;
     };
-    this.planRole = role("plan", githubSubject(props.repository, { pullRequest: true }));
-    this.applyRole = role("apply", githubSubject(props.repository, { branch: props.branch }));
+    const branch = githubSubject(props.repository, { branch: props.branch });
+    // The branch's own runs plan too: the drift workflow, on a schedule.
+    this.planRole = role("plan", [githubSubject(props.repository, { pullRequest: true }), branch]);
+    this.applyRole = role("apply", [branch]);
   }
 }

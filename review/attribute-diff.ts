@@ -32,8 +32,16 @@ function child(mirror: unknown, key: string | number): unknown {
   return undefined;
 }
 
+/** An absent value as Terraform's state keeps it one way or another: null, {}, [] or "". */
+function isEmpty(value: unknown): boolean {
+  if (value === null || value === undefined || value === "") return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return isObject(value) && Object.keys(value).length === 0;
+}
+
+/** Equal, counting every empty value as the same: `tags: null` against `tags: {}` is no change. */
 function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return (isEmpty(a) && isEmpty(b)) || JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** `tags.team`, `ingress[0].from_port`, as Terraform names attribute paths. */

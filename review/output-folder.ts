@@ -20,7 +20,7 @@ import { dirname, join, relative, sep } from "node:path";
 export const MARK_FILE = "fleetfile-output.json";
 
 /** What filled a marked folder. */
-export type OutputKind = "synth" | "plans";
+export type OutputKind = "synth" | "plans" | "drift";
 
 /** The content of {@link MARK_FILE}. */
 export interface OutputMark {
@@ -68,7 +68,11 @@ export interface Replaceable {
 const SHOWN = 5;
 
 /** What a folder of each kind is called in messages. */
-const CALLED: Readonly<Record<OutputKind, string>> = { synth: "a synth output", plans: "a plans folder" };
+const CALLED: Readonly<Record<OutputKind, string>> = {
+  synth: "a synth output",
+  plans: "a plans folder",
+  drift: "a drift report folder",
+};
 
 /** `path` relative to `dir`, with `/` between parts, as the mark lists files. */
 function relativeTo(dir: string, path: string): string {

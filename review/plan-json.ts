@@ -5,6 +5,8 @@
 export interface PlanJson {
   readonly format_version?: string;
   readonly resource_changes?: readonly ResourceChangeJson[];
+  /** Resources the refresh found changed or deleted outside Terraform since the last apply. */
+  readonly resource_drift?: readonly ResourceChangeJson[];
   readonly output_changes?: Readonly<Record<string, { readonly actions: readonly string[] }>>;
   readonly prior_state?: { readonly values?: { readonly root_module?: StateModule } };
 }

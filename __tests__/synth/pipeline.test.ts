@@ -157,7 +157,7 @@ describe("GitHub Actions' roles (organization.github)", () => {
     expect(synths.cloud().of("management").resources("aws_iam_openid_connect_provider")).toEqual([]);
   });
 
-  it("lets pull requests assume only the plan role, and pushes to main only the apply role", () => {
+  it("lets pull requests assume only the plan role, and main's runs the apply role (and the plan role, for drift)", () => {
     const { ws } = managementJson();
     const trustOf = (name: string) => {
       const role = ws.resources("aws_iam_role").find(([, r]) => r.name === name)?.[1];
@@ -173,7 +173,8 @@ describe("GitHub Actions' roles (organization.github)", () => {
         Condition: {
           StringEquals: {
             [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
-            [`${GITHUB_OIDC_HOST}:sub`]: `repo:${REPOSITORY}:pull_request`,
+            // The branch's own runs too: the scheduled drift check.
+            [`${GITHUB_OIDC_HOST}:sub`]: [`repo:${REPOSITORY}:pull_request`, `repo:${REPOSITORY}:ref:refs/heads/main`],
           },
         },
       },

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +16,7 @@ import { coreAccount, type Organization } from "../../inventory/model.js";
 import { formatProblem } from "../../inventory/problems.js";
 import { recordAccountIds } from "../../inventory/record-ids.js";
 import { attributeChanges } from "../../review/attribute-diff.js";
+import type { WorkspaceDrift } from "../../review/drift.js";
 import { writeMark } from "../../review/output-folder.js";
 import { plannedChanges } from "../../review/plan-json.js";
 import { executionRoleArnOf, planRoleNameOf } from "../../stacks/account-stack.js";
@@ -79,6 +80,21 @@ interface Review {
 const PLANNER = "sandbox-planner";
 
 const FLEETFILE = fileURLToPath(new URL("../../bin/fleetfile.mjs", import.meta.url));
+
+/** A fleetfile command run as a process against moto, as a workflow runs it: its exit code and output. */
+function fleetfile(moto: MotoServer, args: readonly string[]): Promise<{ code: number; output: string }> {
+  const env = Object.fromEntries(
+    Object.entries({ ...process.env, ...motoEnv(process.env, moto.endpoint) }).filter(([, v]) => v !== undefined),
+  ) as Record<string, string>;
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [FLEETFILE, ...args],
+      { env, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+    );
+  });
+}
 
 /** The workspace folder of {@link EDITED_ACCOUNT} in a synth output. */
 function editedDir(organization: Organization, outdir: string): string {
@@ -154,19 +170,79 @@ async function merge(
     AssumeRolePolicyDocument: planRoleTrust(identity.id ?? ""),
   });
   writeMark(editedOutdir, "synth", synthAccounts(organization));
-  const env = Object.fromEntries(
-    Object.entries({ ...process.env, ...motoEnv(process.env, moto.endpoint) }).filter(([, v]) => v !== undefined),
-  ) as Record<string, string>;
-  const applied = await new Promise<{ code: number; output: string }>((done) => {
-    execFile(
-      process.execPath,
-      [FLEETFILE, "apply", "--synth", editedOutdir, "--affected-from", baseOutdir, "--jobs", "1"],
-      { env, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
-    );
-  });
+  const applied = await fleetfile(moto, [
+    "apply",
+    "--synth",
+    editedOutdir,
+    "--affected-from",
+    baseOutdir,
+    "--jobs",
+    "1",
+  ]);
   const dir = editedDir(organization, editedOutdir);
   return { apply: applied, replan: await plan(dir, sandboxRunner(moto.endpoint), { planFile: "after-merge" }) };
+}
+
+/** The workspace whose resource the drift check changes behind Terraform's back, and the one it leaves alone. */
+const DRIFTED_ACCOUNT = "legacy-billing";
+const STEADY_ACCOUNT = "audit";
+
+/** What `npm run drift` said before and after the drifted workspace was applied again. */
+interface DriftCheck {
+  readonly before: { readonly code: number; readonly report: WorkspaceDrift[]; readonly output: string };
+  readonly after: { readonly code: number; readonly report: WorkspaceDrift[]; readonly output: string };
+}
+
+/** `npm run drift` through the CLI on `workspaces` of `synthDir`, as the drift workflow runs it. */
+async function runDrift(moto: MotoServer, synthDir: string, workspaces: readonly string[], out: string) {
+  const run = await fleetfile(moto, [
+    "drift",
+    "--synth",
+    synthDir,
+    ...workspaces.flatMap((w) => ["--only", w]),
+    "--out",
+    out,
+  ]);
+  const report = existsSync(join(out, "drift.json"))
+    ? (JSON.parse(readFileSync(join(out, "drift.json"), "utf8")) as WorkspaceDrift[])
+    : [];
+  return { ...run, report };
+}
+
+/**
+ * Drift: someone widens the plan role's trust of {@link DRIFTED_ACCOUNT} by hand (IAM
+ * UpdateAssumeRolePolicy, behind Terraform's back); `drift` over that workspace and
+ * {@link STEADY_ACCOUNT} names exactly that role; after the workspace is applied again,
+ * it names nothing.
+ */
+async function checkDrift(
+  organization: Organization,
+  moto: MotoServer,
+  outdir: string,
+  out: string,
+): Promise<DriftCheck> {
+  const account = organization.accounts.find((a) => a.key === DRIFTED_ACCOUNT)!;
+  const steady = organization.accounts.find((a) => a.key === STEADY_ACCOUNT)!;
+  const management = coreAccount(organization, "management");
+  const admin = await motoSession(moto.endpoint, executionRoleArnOf(organization, account));
+  await motoQuery(moto.endpoint, "iam", admin.accessKeyId, {
+    Action: "UpdateAssumeRolePolicy",
+    RoleName: planRoleNameOf(organization),
+    PolicyDocument: policyDocument([
+      {
+        Effect: "Allow",
+        Principal: { AWS: [`arn:aws:iam::${management.id}:root`, `arn:aws:iam::${account.id}:root`] },
+        Action: "sts:AssumeRole",
+      },
+    ]),
+  });
+  const workspaces = [account.workspace, steady.workspace];
+  const before = await runDrift(moto, outdir, workspaces, out);
+  const dir = join(outdir, "stacks", account.workspace);
+  const runner = sandboxRunner(moto.endpoint);
+  const again = await plan(dir, runner, { planFile: "undrift" });
+  await apply(dir, again.planFile, runner);
+  return { before, after: await runDrift(moto, outdir, workspaces, out) };
 }
 
 /**
@@ -190,6 +266,8 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
   let added: PlanResult;
   const state = new Map<string, CommandResult>();
   let review: Review;
+  let drift: DriftCheck;
+  let driftOutdir = "";
   let vended: { recorded: readonly string[]; workspace?: string; applied?: PlanResult; replanned?: PlanResult };
 
   beforeAll(async () => {
@@ -199,6 +277,7 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
     addedOutdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-added-"));
     stateOutdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-state-"));
     idsOutdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-ids-"));
+    driftOutdir = join(mkdtempSync(join(tmpdir(), "fleetfile-sandbox-drift-")), "drift");
     const organization = resolve(text);
     synthesize(organization, outdir);
     moto = await startMoto();
@@ -293,17 +372,28 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
       ),
     ]);
     const reviewed = await reviewReadOnly(organization, moto, editedOutdir);
-    const [merged] = await Promise.all([
+    writeMark(outdir, "synth", synthAccounts(organization));
+    const [merged, , , drifted] = await Promise.all([
       merge(organization, moto, editedOutdir, outdir),
       checkStateInS3(),
       recordVendedIds(),
+      checkDrift(organization, moto, outdir, driftOutdir),
     ]);
+    drift = drifted;
     review = { ...reviewed, ...merged };
   }, 1_800_000);
 
   afterAll(async () => {
     await moto?.stop();
-    for (const dir of [outdir, editedOutdir, reorderedOutdir, addedOutdir, stateOutdir, idsOutdir])
+    for (const dir of [
+      outdir,
+      editedOutdir,
+      reorderedOutdir,
+      addedOutdir,
+      stateOutdir,
+      idsOutdir,
+      join(driftOutdir, ".."),
+    ])
       if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -383,6 +473,29 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
       expect(review.apply.output).toMatch(/applying 1 of \d+ account workspaces/);
       expect(review.apply.output).toContain(workspace);
       expect(plannedChanges(review.replan.json)).toEqual([]);
+    });
+  });
+
+  describe(`when the plan role of ${DRIFTED_ACCOUNT} is changed by hand`, () => {
+    it("names exactly that workspace and resource, with what changed, and exits 2", () => {
+      const { code, report, output } = drift.before;
+      expect(code, output).toBe(2);
+      const drifted = report.filter((d) => d.drifted.length > 0 || d.error);
+      expect(drifted.map((d) => d.workspace)).toEqual([`acme-${DRIFTED_ACCOUNT}`]);
+      expect(drifted[0].drifted.map((r) => `${r.action} ${r.address}`)).toEqual(["update aws_iam_role.plan-role"]);
+      const policy = drifted[0].drifted[0].attributes.find((a) => a.path === "assume_role_policy")?.policy ?? [];
+      expect(policy.map((f) => f.text)).toContain(
+        `any principal of account ${resolve(text).accounts.find((a) => a.key === DRIFTED_ACCOUNT)?.id} may now assume \`acme-plan\``,
+      );
+      expect(report.map((d) => d.workspace).sort()).toEqual(
+        [`acme-${STEADY_ACCOUNT}`, `acme-${DRIFTED_ACCOUNT}`].sort(),
+      );
+    });
+
+    it("reports no drift once the workspace is applied again", () => {
+      const { code, report, output } = drift.after;
+      expect(code, output).toBe(0);
+      expect(report.flatMap((d) => d.drifted)).toEqual([]);
     });
   });
 

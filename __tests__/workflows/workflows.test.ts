@@ -163,3 +163,35 @@ describe(".github/workflows/plan.yml", () => {
     expect(post?.if).toBe(expression("always() && hashFiles('comment.md') != ''"));
   });
 });
+
+describe(".github/workflows/drift.yml", () => {
+  const drift = workflow("drift.yml");
+  const steps = drift.jobs.drift.steps;
+  const check = steps.find((s) => s.run?.includes("npm run -s drift"));
+  const issues = steps.find((s) => s.name === "Keep one issue per drifted workspace");
+
+  it("runs on a schedule and on demand, and on nothing else", () => {
+    expect(Object.keys(drift.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+  });
+
+  it("asks only for what it uses: reading the code, issues, and the OIDC token of the read-only role", () => {
+    expect(drift.permissions).toEqual({ contents: "read", issues: "write", "id-token": "write" });
+    expect(steps.find((s) => s.with && "role-to-assume" in s.with)?.with?.["role-to-assume"]).toBe(
+      expression("vars.AWS_PLAN_ROLE_ARN"),
+    );
+  });
+
+  it("applies nothing", () => {
+    expect(steps.filter((s) => /npm run -s (apply|record-ids)|terraform apply/.test(s.run ?? ""))).toEqual([]);
+    expect(check?.run).toContain("npm run -s drift -- --synth cdktf.out --out drift");
+  });
+
+  it("opens, updates and closes one issue per drifted workspace from the report", () => {
+    const script = issues?.with?.script ?? "";
+    expect(script).toContain('JSON.parse(fs.readFileSync("drift/drift.json", "utf8"))');
+    expect(script).toContain("github.rest.issues.create(");
+    expect(script).toContain("github.rest.issues.update({ owner, repo, issue_number: issue.number, body })");
+    expect(script).toContain('state: "closed"');
+    expect(script).toContain("github.rest.issues.createComment(");
+  });
+});

@@ -1,0 +1,99 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { listWorkspaces } from "../review/affected.js";
+import { driftOf, renderDriftReport, renderWorkspaceDrift, type WorkspaceDrift } from "../review/drift.js";
+import { checkReadable, checkReplaceable, readMark, writeMark } from "../review/output-folder.js";
+import { writeCliConfig } from "../terraform/cli-config.js";
+import { createProgress } from "../terraform/progress.js";
+import { inEveryWorkspace, initEvery, plan, workspacesIn } from "../terraform/runner.js";
+import { chooseWorkspaces, SYNTH_HINT } from "./affected.js";
+import { type CommandSpec, jobsOption, type ParseArgsOptionsConfig, parseCommand, UsageError } from "./args.js";
+
+/** Exit code when some workspace drifted. */
+export const DRIFT_EXIT_CODE = 2;
+
+/** The report of the whole run, in the drift folder. */
+export const REPORT_FILE = "drift.md";
+/** The same as JSON: one entry per workspace. */
+export const JSON_FILE = "drift.json";
+
+const SPEC = {
+  name: "drift",
+  usage: `usage: fleetfile drift [--synth DIR] [--only WORKSPACE]... [--out DIR] [--access plan|apply] [--jobs N]
+  Plans the account workspaces of a synth output against the real resources (refreshing
+  them, read-only) and reports each resource changed or deleted outside Terraform. Writes
+  DIR/drift.md, DIR/drift.json and DIR/<workspace>.md for each drifted workspace; applies
+  nothing. Exit 2 when anything drifted, 1 when a workspace could not be read.
+  --synth DIR          the synth output whose workspaces to check (default: cdktf.out)
+  --only WORKSPACE     check this workspace only; repeat for more
+  --out DIR            the folder to fill (default: drift); it must be new, empty, or an
+                       earlier drift folder, which is replaced whole
+  --access plan|apply  the role the plans run as (default: plan, the read-only plan role)
+  --jobs N             workspaces checked at once (default: the number of cores)`,
+  options: {
+    synth: { type: "string", default: "cdktf.out" },
+    only: { type: "string", multiple: true },
+    out: { type: "string", default: "drift" },
+    access: { type: "string", default: "plan" },
+    jobs: { type: "string" },
+  },
+} satisfies CommandSpec<ParseArgsOptionsConfig>;
+
+/**
+ * `drift [--synth DIR] [--only WS...] [--out DIR] [--access plan|apply] [--jobs N]`: a
+ * refreshing, read-only plan of each account workspace, and a report of what the plans
+ * found changed outside Terraform (the plan JSON's `resource_drift`).
+ */
+export async function driftCommand(args: readonly string[]): Promise<number> {
+  const values = parseCommand(SPEC, args);
+  if (!values) return 0;
+  const size = jobsOption(values.jobs);
+  if (values.access !== "plan" && values.access !== "apply")
+    throw new UsageError(`--access ${values.access}: expected plan (the read-only role) or apply (the execution role)`);
+  checkReadable(values.synth, "synth", `--synth ${values.synth}`, SYNTH_HINT);
+  const replaceable = checkReplaceable(values.out, "drift", `--out ${values.out}`);
+  const types = readMark(values.synth)?.types ?? {};
+  const accounts = listWorkspaces(values.synth).filter((w) => types[w] !== undefined);
+  if (accounts.length === 0) {
+    throw new UsageError(`no account workspaces in ${values.synth}: run npm run synth first (it records their types)`);
+  }
+  const { chosen } = chooseWorkspaces(accounts, values.synth, { only: values.only });
+
+  const props = { cliConfigFile: writeCliConfig() };
+  const progress = createProgress();
+  const workspaces = workspacesIn(values.synth, chosen);
+  const inits = await initEvery(workspaces, props, { size, progress });
+  const ready = inits.filter((o) => o.ok).map((o) => o.item);
+  const plans = await inEveryWorkspace(
+    ready,
+    "plan",
+    (w) => plan(w.dir, props, { readOnly: values.access === "plan", planFile: "drift" }),
+    { size, progress },
+  );
+  const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+  const drifts: WorkspaceDrift[] = [
+    ...inits.flatMap((o) => (o.ok ? [] : [{ workspace: o.item.name, drifted: [], error: message(o.error) }])),
+    ...plans.map((o) =>
+      o.ok
+        ? { workspace: o.item.name, drifted: driftOf(o.value.json) }
+        : { workspace: o.item.name, drifted: [], error: message(o.error) },
+    ),
+  ];
+  drifts.sort((a, b) => (a.workspace < b.workspace ? -1 : 1));
+
+  if (replaceable.exists) rmSync(values.out, { recursive: true });
+  mkdirSync(values.out, { recursive: true });
+  try {
+    const report = renderDriftReport(drifts);
+    writeFileSync(join(values.out, REPORT_FILE), report);
+    writeFileSync(join(values.out, JSON_FILE), `${JSON.stringify(drifts, null, 2)}\n`);
+    for (const drift of drifts.filter((d) => d.error || d.drifted.length > 0)) {
+      writeFileSync(join(values.out, `${drift.workspace}.md`), renderWorkspaceDrift(drift));
+    }
+    console.log(report);
+  } finally {
+    writeMark(values.out, "drift");
+  }
+  if (drifts.some((d) => d.error)) return 1;
+  return drifts.some((d) => d.drifted.length > 0) ? DRIFT_EXIT_CODE : 0;
+}
