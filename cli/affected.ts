@@ -1,5 +1,5 @@
-import { affectedWorkspaces, describeRenames, renamedAccounts } from "../review/affected.js";
-import { checkReadable } from "../review/output-folder.js";
+import { affectedWorkspaces, describeRenames, listWorkspaces, renamedAccounts } from "../review/affected.js";
+import { checkReadable, readMark } from "../review/output-folder.js";
 import { MAX_SHARDS, resourceWeight, shardCount, shardWorkspaces, WORKSPACES_PER_SHARD } from "../review/shards.js";
 import {
   type CommandSpec,
@@ -46,20 +46,12 @@ export function affectedCommand(args: readonly string[]): number {
   const split = shardOption(values.shards, values.shard, MAX_SHARDS);
   if (split && values.matrix) throw new UsageError("--matrix lists every shard; leave out --shards and --shard");
   const all = checkedAffected(values.base, values.head, "--base", "--head");
+  const planned = all.filter((a) => a.change !== "removed").map((a) => a.workspace);
   if (values.matrix) {
-    const planned = all.filter((a) => a.change !== "removed").length;
-    console.log(JSON.stringify({ shard: Array.from({ length: shardCount(planned) }, (_, i) => i) }));
+    console.log(JSON.stringify({ shard: Array.from({ length: shardCount(planned.length) }, (_, i) => i) }));
     return 0;
   }
-  const mine = split
-    ? new Set(
-        shardOf(
-          all.filter((a) => a.change !== "removed").map((a) => a.workspace),
-          values.head,
-          split,
-        ),
-      )
-    : undefined;
+  const mine = split ? new Set(shardOf(planned, values.head, split)) : undefined;
   // Removed workspaces are planned by nobody; the first shard reports them.
   const affected = all.filter((a) =>
     mine ? mine.has(a.workspace) || (a.change === "removed" && split?.shard === 0) : true,
@@ -82,6 +74,23 @@ export function checkedAffected(base: string, head: string, baseOption: string, 
   const renames = renamedAccounts(baseMark?.accounts ?? {}, headMark?.accounts ?? {});
   if (renames.length > 0) throw new Error(describeRenames(renames));
   return affectedWorkspaces(base, head);
+}
+
+/**
+ * The account workspaces of the synth output `synthDir` (a bootstrap workspace is applied
+ * once, by hand, and checked by nobody), and each one's account type, as its mark
+ * records them; none is a usage error.
+ */
+export function accountWorkspaces(synthDir: string): {
+  readonly workspaces: string[];
+  readonly types: Readonly<Record<string, string>>;
+} {
+  const types = readMark(synthDir)?.types ?? {};
+  const workspaces = listWorkspaces(synthDir).filter((w) => types[w] !== undefined);
+  if (workspaces.length === 0) {
+    throw new UsageError(`no account workspaces in ${synthDir}: run npm run synth first (it records their types)`);
+  }
+  return { workspaces, types };
 }
 
 /** The workspaces a command runs in, and those that left the synth output. */

@@ -1,12 +1,11 @@
 import { writeFileSync } from "node:fs";
-import { listWorkspaces } from "../review/affected.js";
-import { checkMarkedFile, checkReadable, readMark } from "../review/output-folder.js";
+import { checkMarkedFile, checkReadable } from "../review/output-folder.js";
 import { APPLY_MARKER, applyInWaves, applySucceeded, renderApplySummary } from "../terraform/apply.js";
 import { writeCliConfig } from "../terraform/cli-config.js";
 import { createProgress } from "../terraform/progress.js";
 import { workspaceWaves } from "../terraform/waves.js";
-import { chooseWorkspaces, SYNTH_HINT } from "./affected.js";
-import { type CommandSpec, jobsOption, type ParseArgsOptionsConfig, parseCommand, UsageError } from "./args.js";
+import { accountWorkspaces, chooseWorkspaces, SYNTH_HINT } from "./affected.js";
+import { type CommandSpec, jobsOption, type ParseArgsOptionsConfig, parseCommand } from "./args.js";
 
 const SPEC = {
   name: "apply",
@@ -45,12 +44,7 @@ export async function applyCommand(args: readonly string[]): Promise<number> {
   const synthDir = values.synth;
   checkReadable(synthDir, "synth", `--synth ${synthDir}`, SYNTH_HINT);
   if (values.summary) checkMarkedFile(values.summary, `--summary ${values.summary}`, APPLY_MARKER, "an apply summary");
-  const types = readMark(synthDir)?.types ?? {};
-  // Only account workspaces: a bootstrap workspace is applied once, by hand.
-  const accounts = listWorkspaces(synthDir).filter((w) => types[w] !== undefined);
-  if (accounts.length === 0) {
-    throw new UsageError(`no account workspaces in ${synthDir}: run npm run synth first (it records their types)`);
-  }
+  const { workspaces: accounts, types } = accountWorkspaces(synthDir);
   const { chosen, removed } = chooseWorkspaces(accounts, synthDir, {
     only: values.only,
     affectedFrom: values["affected-from"],

@@ -78,6 +78,16 @@ export function jobsOption(value: string | undefined): number | undefined {
   return jobs;
 }
 
+/**
+ * `--access plan|apply`, checked: whether the run is read-only (the plan role, `plan`)
+ * or runs as the execution role (`apply`).
+ */
+export function readOnlyAccess(value: string): boolean {
+  if (value !== "plan" && value !== "apply")
+    throw new UsageError(`--access ${value}: expected plan (the read-only role) or apply (the execution role)`);
+  return value === "plan";
+}
+
 /** One share of a split run: this job's group (`shard`, from 0) of `shards` groups. */
 export interface ShardOption {
   readonly shards: number;

@@ -1,13 +1,12 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { listWorkspaces } from "../review/affected.js";
 import { driftOf, renderDriftReport, renderWorkspaceDrift, type WorkspaceDrift } from "../review/drift.js";
-import { checkReadable, checkReplaceable, readMark, writeMark } from "../review/output-folder.js";
+import { checkReadable, checkReplaceable, writeMark } from "../review/output-folder.js";
 import { writeCliConfig } from "../terraform/cli-config.js";
 import { createProgress } from "../terraform/progress.js";
 import { inEveryWorkspace, initEvery, plan, workspacesIn } from "../terraform/runner.js";
-import { chooseWorkspaces, SYNTH_HINT } from "./affected.js";
-import { type CommandSpec, jobsOption, type ParseArgsOptionsConfig, parseCommand, UsageError } from "./args.js";
+import { accountWorkspaces, chooseWorkspaces, SYNTH_HINT } from "./affected.js";
+import { type CommandSpec, jobsOption, type ParseArgsOptionsConfig, parseCommand, readOnlyAccess } from "./args.js";
 
 /** Exit code when some workspace drifted. */
 export const DRIFT_EXIT_CODE = 2;
@@ -48,28 +47,22 @@ export async function driftCommand(args: readonly string[]): Promise<number> {
   const values = parseCommand(SPEC, args);
   if (!values) return 0;
   const size = jobsOption(values.jobs);
-  if (values.access !== "plan" && values.access !== "apply")
-    throw new UsageError(`--access ${values.access}: expected plan (the read-only role) or apply (the execution role)`);
+  const readOnly = readOnlyAccess(values.access);
   checkReadable(values.synth, "synth", `--synth ${values.synth}`, SYNTH_HINT);
   const replaceable = checkReplaceable(values.out, "drift", `--out ${values.out}`);
-  const types = readMark(values.synth)?.types ?? {};
-  const accounts = listWorkspaces(values.synth).filter((w) => types[w] !== undefined);
-  if (accounts.length === 0) {
-    throw new UsageError(`no account workspaces in ${values.synth}: run npm run synth first (it records their types)`);
-  }
-  const { chosen } = chooseWorkspaces(accounts, values.synth, { only: values.only });
+  const { chosen } = chooseWorkspaces(accountWorkspaces(values.synth).workspaces, values.synth, {
+    only: values.only,
+  });
 
   const props = { cliConfigFile: writeCliConfig() };
   const progress = createProgress();
   const workspaces = workspacesIn(values.synth, chosen);
   const inits = await initEvery(workspaces, props, { size, progress });
   const ready = inits.filter((o) => o.ok).map((o) => o.item);
-  const plans = await inEveryWorkspace(
-    ready,
-    "plan",
-    (w) => plan(w.dir, props, { readOnly: values.access === "plan", planFile: "drift" }),
-    { size, progress },
-  );
+  const plans = await inEveryWorkspace(ready, "plan", (w) => plan(w.dir, props, { readOnly, planFile: "drift" }), {
+    size,
+    progress,
+  });
   const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
   const drifts: WorkspaceDrift[] = [
     ...inits.flatMap((o) => (o.ok ? [] : [{ workspace: o.item.name, drifted: [], error: message(o.error) }])),

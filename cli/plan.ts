@@ -14,6 +14,7 @@ import {
   jobsOption,
   type ParseArgsOptionsConfig,
   parseCommand,
+  readOnlyAccess,
   shardOption,
   UsageError,
 } from "./args.js";
@@ -65,8 +66,7 @@ export async function planCommand(args: readonly string[]): Promise<number> {
   const values = parseCommand(SPEC, args);
   if (!values) return 0;
   const size = jobsOption(values.jobs);
-  if (values.access !== "plan" && values.access !== "apply")
-    throw new UsageError(`--access ${values.access}: expected plan (the read-only role) or apply (the execution role)`);
+  const readOnly = readOnlyAccess(values.access);
   const synthDir = values.synth;
   checkReadable(synthDir, "synth", `--synth ${synthDir}`, SYNTH_HINT);
   const replaceable = checkReplaceable(values.plans, "plans", `--plans ${values.plans}`);
@@ -91,7 +91,7 @@ export async function planCommand(args: readonly string[]): Promise<number> {
       notAffected,
       size,
       allowDestroy: values["allow-destroy"],
-      readOnly: values.access === "plan",
+      readOnly,
     });
   } finally {
     // Even after a crash, so that the next run may replace what this one wrote.

@@ -144,7 +144,7 @@ function summarize(plan: WorkspacePlan): Summary {
     managed.length > 0 && managed.every((c) => c.change.actions.length === 1 && c.change.actions[0] === "create");
   const attributes = new Map(
     (plan.plan?.resource_changes ?? [])
-      .filter((c) => c.mode !== "data" && c.change.actions.includes("update") !== c.change.actions.includes("delete"))
+      .filter((c) => c.mode !== "data" && (actionOf(c) === "update" || actionOf(c) === "replace"))
       .map((c) => [c.address, attributeChanges(c.change)] as const)
       .filter(([, found]) => found.length > 0),
   );
