@@ -17,7 +17,9 @@ ${code}`;
   return JSON.parse(stdout);
 }
 
-describe.skipIf(requireTools("moto").skip)("startMoto", () => {
+// Each boto3 call starts Python, and moto's first Organizations call after a reset loads
+// that service (2 s idle); beside the sandbox apply on two cores that passed 30 s once.
+describe.skipIf(requireTools("moto").skip)("startMoto", { timeout: 120_000 }, () => {
   let moto: MotoServer;
   beforeAll(async () => {
     moto = await startMoto();
