@@ -339,7 +339,7 @@ export function renderComment(plans: readonly WorkspacePlan[], options: CommentO
       : failed.length > 0
         ? "## fleetfile plan:"
         : "## fleetfile plan: no changes";
-  const failures = failed.length ? ` · ❌ ${failed.length} failed` : "";
+  const failures = failed.length ? `${changed.length > 0 ? " · " : " "}❌ ${failed.length} failed` : "";
   const removed = options.removed?.length
     ? `**No longer in the inventory:** ${options.removed.map((w) => `\`${w}\``).join(", ")}. ` +
       "Their resources are not destroyed: the plans that would lose their account or Terraform Cloud workspace fail " +

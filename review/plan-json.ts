@@ -24,6 +24,8 @@ export interface ResourceChangeJson {
   readonly previous_address?: string;
   readonly type: string;
   readonly name?: string;
+  /** The instance's key in a `for_each` (a string) or `count` (a number); absent for a single instance. */
+  readonly index?: string | number;
   readonly mode?: "managed" | "data";
   readonly action_reason?: string;
   readonly change: {

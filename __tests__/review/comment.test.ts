@@ -101,9 +101,9 @@ describe("renderComment: what a reviewer reads first", () => {
       "<details><summary><code>acme-tfc-bootstrap</code>: 3 to add</summary>",
       "",
       "```diff",
-      "+   tfe_variable.prod-data-api_tfc-aws-provider-auth_1FC667B8",
-      "+   tfe_variable.prod-data-api_tfc-aws-run-role-arn_5AE2C8DA",
-      "+   tfe_workspace.prod-data-api_F7D7072E",
+      '+   tfe_variable.provider-auth["prod-data-api"]',
+      '+   tfe_variable.run-role-arn["prod-data-api"]',
+      '+   tfe_workspace.workspaces["prod-data-api"]',
       "```",
       "</details>",
     ]);
@@ -187,11 +187,13 @@ describe("renderComment: what a reviewer reads first", () => {
   it("shows a failed plan in the table and its error, unfolded from Terraform's output", () => {
     const text = render("account-retired");
     const lines = text.split("\n");
-    expect(lines[1]).toBe("## fleetfile plan: 3 to destroy in 1 workspace · ❌ 1 failed");
+    // Retiring an account: prevent_destroy fails the plans that would delete it and its
+    // Terraform Cloud workspace (an instance gone from a for_each keeps its block's lifecycle).
+    expect(lines[1]).toBe("## fleetfile plan: ❌ 2 failed");
     expect(linesFrom(text, TABLE_HEADER[0], 5)).toEqual([
       ...TABLE_HEADER,
       "| `acme-management` ❌ plan failed | – | – | – | – | – | – |",
-      "| `acme-tfc-bootstrap` |  |  |  | 3 |  |  |",
+      "| `acme-tfc-bootstrap` ❌ plan failed | – | – | – | – | – | – |",
       "",
     ]);
     const summary =
@@ -200,10 +202,12 @@ describe("renderComment: what a reviewer reads first", () => {
       summary,
       "",
       "```text",
-      "terraform plan -input=false -no-color -out=tfplan in /home/runner/work/fleetfile/fleetfile/head/stacks/acme-management exited 1:",
+      "terraform plan -input=false -no-color -out=tfplan -detailed-exitcode -lock=false in /home/runner/work/fleetfile/fleetfile/head/stacks/acme-management exited 1:",
       "Error: Instance cannot be destroyed",
     ]);
     expect(lines).toContain('Resource aws_organizations_account.accounts["dev-data-lake"] has');
+    expect(lines).toContain('Resource tfe_workspace.workspaces["dev-data-lake"] has');
+    expect(text).not.toContain("[!CAUTION]");
   });
 
   it("puts the first Error line of a failed plan, boxed as Terraform draws it, in its open summary", () => {
@@ -227,28 +231,6 @@ describe("renderComment: what a reviewer reads first", () => {
         "Their resources are not destroyed: the plans that would lose their account or Terraform Cloud workspace fail " +
         "until the account is retired deliberately (docs/access.md).\n",
     );
-  });
-
-  it("stops the plan that would delete a retired account's Terraform Cloud workspace, naming it first", () => {
-    expect(linesFrom(render("account-retired"), "> [!CAUTION]", 14)).toEqual([
-      "> [!CAUTION]",
-      "> **The destroy guard stops this plan.** It would lose 1 protected resource:",
-      "> - `acme-tfc-bootstrap`: **delete** `tfe_workspace.dev-data-lake_AC0CBC7F` (Terraform Cloud workspace)",
-      ">",
-      "> What to do:",
-      ">",
-      "> - to go on deliberately, add the label `allow-destroy` to the pull request " +
-        "(locally: `npm run plan -- --allow-destroy`);",
-      "> - to retire an account, follow docs/access.md (Retiring an account).",
-      ">",
-      "> **2 other resources would be destroyed or replaced**:",
-      "> - `acme-tfc-bootstrap`: **delete** `tfe_variable.dev-data-lake_tfc-aws-provider-auth_D6FC9A3F`",
-      "> - `acme-tfc-bootstrap`: **delete** `tfe_variable.dev-data-lake_tfc-aws-run-role-arn_57D894D9`",
-      "",
-      "**No longer in the inventory:** `acme-dev-data-lake`. " +
-        "Their resources are not destroyed: the plans that would lose their account or Terraform Cloud workspace fail " +
-        "until the account is retired deliberately (docs/access.md).",
-    ]);
   });
 
   it("counts an import that also updates as an import as well as a change, and marks it in the list", () => {
@@ -663,15 +645,14 @@ describe("readPlans", () => {
     }
   });
 
-  it("reads plans, failed plans and removed workspaces from a plans folder", () => {
+  it("reads failed plans and removed workspaces from a plans folder", () => {
     const read = readPlans(join(PLANS, "account-retired"));
     const byName = [...read.plans].sort((a, b) => a.workspace.localeCompare(b.workspace));
     expect(byName.map((p) => [p.workspace, p.plan ? "plan" : "error"])).toEqual([
       ["acme-management", "error"],
-      ["acme-tfc-bootstrap", "plan"],
+      ["acme-tfc-bootstrap", "error"],
     ]);
     expect(byName[0].error).toBe(readFileSync(join(PLANS, "account-retired/acme-management.error.txt"), "utf8"));
-    expect(byName[1].plan?.format_version).toBe("1.2");
     expect(read.removed).toEqual(["acme-dev-data-lake"]);
     expect(read.destroyAllowed).toBe(false);
   });
@@ -679,6 +660,7 @@ describe("readPlans", () => {
   it("reads the override marker, and does not take it for a plan", () => {
     const read = readPlans(join(PLANS, "destroy-allowed"));
     expect(read.plans.map((p) => p.workspace)).toEqual(["acme-audit"]);
+    expect(read.plans[0].plan?.format_version).toBe("1.2");
     expect(read.removed).toEqual([]);
     expect(read.destroyAllowed).toBe(true);
   });

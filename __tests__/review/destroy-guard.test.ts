@@ -87,15 +87,15 @@ describe("destroyViolations", () => {
     expect(
       guard(
         "acme-tfc-bootstrap",
-        change("tfe_workspace.dev-data-lake_AC0CBC7F", ["delete"], {
-          action_reason: "delete_because_no_resource_config",
+        change('tfe_workspace.workspaces["dev-data-lake"]', ["delete"], {
+          action_reason: "delete_because_each_key",
         }),
-        change("tfe_variable.dev-data-lake_tfc-aws-run-role-arn_57D894D9", ["delete"]),
+        change('tfe_variable.run-role-arn["dev-data-lake"]', ["delete"]),
       ),
     ).toEqual([
       {
         workspace: "acme-tfc-bootstrap",
-        address: "tfe_workspace.dev-data-lake_AC0CBC7F",
+        address: 'tfe_workspace.workspaces["dev-data-lake"]',
         type: "tfe_workspace",
         action: "delete",
       },
