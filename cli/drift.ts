@@ -2,11 +2,20 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { driftOf, renderDriftReport, renderWorkspaceDrift, type WorkspaceDrift } from "../review/drift.js";
 import { checkReadable, checkReplaceable, writeMark } from "../review/output-folder.js";
+import { MAX_SHARDS, shardCount, WORKSPACES_PER_SHARD } from "../review/shards.js";
 import { writeCliConfig } from "../terraform/cli-config.js";
 import { createProgress } from "../terraform/progress.js";
 import { inEveryWorkspace, initEvery, plan, workspacesIn } from "../terraform/runner.js";
-import { accountWorkspaces, chooseWorkspaces, SYNTH_HINT } from "./affected.js";
-import { type CommandSpec, jobsOption, type ParseArgsOptionsConfig, parseCommand, readOnlyAccess } from "./args.js";
+import { accountWorkspaces, chooseWorkspaces, SYNTH_HINT, shardOf } from "./affected.js";
+import {
+  type CommandSpec,
+  jobsOption,
+  type ParseArgsOptionsConfig,
+  parseCommand,
+  readOnlyAccess,
+  shardOption,
+  UsageError,
+} from "./args.js";
 
 /** Exit code when some workspace drifted. */
 export const DRIFT_EXIT_CODE = 2;
@@ -18,7 +27,7 @@ export const JSON_FILE = "drift.json";
 
 const SPEC = {
   name: "drift",
-  usage: `usage: fleetfile drift [--synth DIR] [--only WORKSPACE]... [--out DIR] [--access plan|apply] [--jobs N]
+  usage: `usage: fleetfile drift [--synth DIR] [--only WORKSPACE]... [--out DIR] [--access plan|apply] [--shards N --shard I | --matrix] [--jobs N]
   Plans the account workspaces of a synth output against the real resources (refreshing
   them, read-only) and reports each resource changed or deleted outside Terraform. Writes
   DIR/drift.md, DIR/drift.json and DIR/<workspace>.md for each drifted workspace; applies
@@ -28,18 +37,25 @@ const SPEC = {
   --out DIR            the folder to fill (default: drift); it must be new, empty, or an
                        earlier drift folder, which is replaced whole
   --access plan|apply  the role the plans run as (default: plan, the read-only plan role)
+  --shards N --shard I check only group I (from 0) of the N groups the workspaces split
+                       into, the same groups from run to run
+  --matrix             print the GitHub Actions matrix for the chosen workspaces,
+                       {"shard":[0,...]}, one per ${WORKSPACES_PER_SHARD} workspaces, at most ${MAX_SHARDS}; check nothing
   --jobs N             workspaces checked at once (default: the number of cores)`,
   options: {
     synth: { type: "string", default: "cdktf.out" },
     only: { type: "string", multiple: true },
     out: { type: "string", default: "drift" },
     access: { type: "string", default: "plan" },
+    shards: { type: "string" },
+    shard: { type: "string" },
+    matrix: { type: "boolean", default: false },
     jobs: { type: "string" },
   },
 } satisfies CommandSpec<ParseArgsOptionsConfig>;
 
 /**
- * `drift [--synth DIR] [--only WS...] [--out DIR] [--access plan|apply] [--jobs N]`: a
+ * `drift [--synth DIR] [--only WS...] [--out DIR] [--access plan|apply] [--shards N --shard I | --matrix] [--jobs N]`: a
  * refreshing, read-only plan of each account workspace, and a report of what the plans
  * found changed outside Terraform (the plan JSON's `resource_drift`).
  */
@@ -48,11 +64,18 @@ export async function driftCommand(args: readonly string[]): Promise<number> {
   if (!values) return 0;
   const size = jobsOption(values.jobs);
   const readOnly = readOnlyAccess(values.access);
+  const split = shardOption(values.shards, values.shard, MAX_SHARDS);
+  if (split && values.matrix) throw new UsageError("--matrix lists every shard; leave out --shards and --shard");
   checkReadable(values.synth, "synth", `--synth ${values.synth}`, SYNTH_HINT);
-  const replaceable = checkReplaceable(values.out, "drift", `--out ${values.out}`);
-  const { chosen } = chooseWorkspaces(accountWorkspaces(values.synth).workspaces, values.synth, {
+  const whole = chooseWorkspaces(accountWorkspaces(values.synth).workspaces, values.synth, {
     only: values.only,
-  });
+  }).chosen;
+  if (values.matrix) {
+    console.log(JSON.stringify({ shard: Array.from({ length: shardCount(whole.length) }, (_, i) => i) }));
+    return 0;
+  }
+  const replaceable = checkReplaceable(values.out, "drift", `--out ${values.out}`);
+  const chosen = split ? shardOf(whole, values.synth, split) : whole;
 
   const props = { cliConfigFile: writeCliConfig() };
   const progress = createProgress();

@@ -166,7 +166,9 @@ describe(".github/workflows/plan.yml", () => {
 
 describe(".github/workflows/drift.yml", () => {
   const drift = workflow("drift.yml");
-  const steps = drift.jobs.drift.steps;
+  type Job = { steps: Step[]; if?: string; needs?: string | string[]; strategy?: Record<string, unknown> };
+  const jobs = drift.jobs as Record<string, Job>;
+  const steps = jobs.drift.steps;
   const check = steps.find((s) => s.run?.includes("npm run -s drift"));
   const issues = steps.find((s) => s.name === "Keep one issue per drifted workspace");
 
@@ -182,8 +184,23 @@ describe(".github/workflows/drift.yml", () => {
   });
 
   it("applies nothing", () => {
-    expect(steps.filter((s) => /npm run -s (apply|record-ids)|terraform apply/.test(s.run ?? ""))).toEqual([]);
+    const everyStep = Object.values(jobs).flatMap((j) => j.steps);
+    expect(everyStep.filter((s) => /npm run -s (apply|record-ids)|terraform apply/.test(s.run ?? ""))).toEqual([]);
     expect(check?.run).toContain("npm run -s drift -- --synth cdktf.out --out drift");
+  });
+
+  it("fans out to the jobs drift --matrix asks for, each checking its own group, none cancelling the others", () => {
+    expect(Object.keys(jobs)).toEqual(["prepare", "drift"]);
+    expect(jobs.prepare.steps.find((s) => s.run?.includes("--matrix"))?.run).toBe(
+      'echo "matrix=$(npm run -s drift -- --synth cdktf.out --matrix)" >> "$GITHUB_OUTPUT"',
+    );
+    expect(jobs.drift.needs).toBe("prepare");
+    expect(jobs.drift.strategy).toEqual({
+      "fail-fast": false,
+      matrix: expression("fromJSON(needs.prepare.outputs.matrix)"),
+    });
+    expect(check?.run).toContain(`--shards ${expression("strategy.job-total")} --shard ${expression("matrix.shard")}`);
+    expect(steps.find((s) => s.with?.path === "drift/")?.with?.name).toBe(`drift-${expression("matrix.shard")}`);
   });
 
   it("opens, updates and closes one issue per drifted workspace from the report", () => {
