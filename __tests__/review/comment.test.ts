@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { commentCommand, readPlans } from "../../cli/comment.js";
+import { commentCommand, NOT_AFFECTED_FILE, REMOVED_FILE, readPlans } from "../../cli/comment.js";
 import {
   COMMENT_MARKER,
   errorHeadline,
@@ -15,8 +15,9 @@ import {
   type WorkspacePlan,
   withMissingPlans,
 } from "../../review/comment.js";
-import { writeMark } from "../../review/output-folder.js";
+import { MARK_FILE, writeMark } from "../../review/output-folder.js";
 import type { ResourceChangeJson } from "../../review/plan-json.js";
+import { shardWorkspaces } from "../../review/shards.js";
 
 /**
  * Plans folders as the plan command writes them, one per scenario (`<workspace>.json` from
@@ -384,6 +385,54 @@ describe("plans of a split run", () => {
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the comment of a run split over jobs", () => {
+  it("equals the comment of the same plans made in one run", () => {
+    const scratch = mkdtempSync(join(tmpdir(), "fleetfile-shards-"));
+    try {
+      // One run: the onboarding plans, a log archive plan and a retired account beside them.
+      const whole = join(scratch, "whole");
+      mkdirSync(whole);
+      for (const folder of ["onboarding", "moto/bucket-policy-edit"])
+        for (const file of readdirSync(join(PLANS, folder)).filter((f) => f.endsWith(".json") && f !== MARK_FILE))
+          copyFileSync(join(PLANS, folder, file), join(whole, file));
+      writeFileSync(join(whole, REMOVED_FILE), "acme-dev-data-lake\n");
+      writeFileSync(join(whole, NOT_AFFECTED_FILE), "6\n");
+      writeMark(whole, "plans");
+      const workspaces = readPlans(whole).plans.map((p) => p.workspace);
+
+      // Three jobs, each writing its group's folder as plan --shards does (only the first
+      // names the removed workspaces), then put together as download-artifact's
+      // merge-multiple does: file by file, the later job's mark over the earlier's.
+      const groups = shardWorkspaces(
+        workspaces.map((workspace) => ({ workspace, weight: workspace.length })),
+        3,
+      );
+      const merged = join(scratch, "merged");
+      mkdirSync(merged);
+      groups.forEach((group, shard) => {
+        const folder = join(scratch, `plans-${shard}`);
+        mkdirSync(folder);
+        for (const workspace of group)
+          copyFileSync(join(whole, `${workspace}.json`), join(folder, `${workspace}.json`));
+        if (shard === 0) writeFileSync(join(folder, REMOVED_FILE), "acme-dev-data-lake\n");
+        writeFileSync(join(folder, NOT_AFFECTED_FILE), "6\n");
+        writeMark(folder, "plans");
+        for (const file of readdirSync(folder)) copyFileSync(join(folder, file), join(merged, file));
+      });
+
+      expect(groups.flat().sort()).toEqual([...workspaces].sort());
+      const rendered = (dir: string) => {
+        const { plans, removed, destroyAllowed, notAffected } = readPlans(dir);
+        return renderComment(plans, { removed, destroyAllowed, notAffected, plansLocation: RUN_URL });
+      };
+      expect(rendered(merged)).toBe(rendered(whole));
+      expect(rendered(whole)).toContain("acme-log-archive");
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
     }
   });
 });
