@@ -212,3 +212,37 @@ describe(".github/workflows/drift.yml", () => {
     expect(script).toContain("github.rest.issues.createComment(");
   });
 });
+
+/**
+ * A tag can be moved to other code; a commit cannot. The commits were taken from public
+ * workflows that pin the same release (GitHub itself is not reachable here); the comment
+ * after each says which release it is, for Dependabot and for readers.
+ */
+describe("every workflow", () => {
+  const names = ["apply.yml", "drift.yml", "plan.yml"];
+  const text = (name: string) => readFileSync(new URL(`../../.github/workflows/${name}`, import.meta.url), "utf8");
+
+  it.each(names)("%s runs actions pinned by commit, each with its release beside it", (name) => {
+    const uses = Object.values(workflow(name).jobs).flatMap((job) =>
+      job.steps.flatMap((s) => (s.uses ? [s.uses] : [])),
+    );
+    expect(uses.length).toBeGreaterThan(0);
+    expect(uses.filter((u) => !/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/.test(u))).toEqual([]);
+    const lines = text(name)
+      .split("\n")
+      .filter((l) => /^\s*(- )?uses: /.test(l));
+    expect(lines.filter((l) => !/ # v\d+\.\d+\.\d+$/.test(l))).toEqual([]);
+  });
+
+  it("pins each action to one commit across the workflows", () => {
+    const pins = new Map<string, Set<string>>();
+    for (const name of names)
+      for (const job of Object.values(workflow(name).jobs))
+        for (const { uses } of job.steps) {
+          if (!uses) continue;
+          const [action, commit] = uses.split("@");
+          pins.set(action, (pins.get(action) ?? new Set()).add(commit));
+        }
+    expect([...pins].filter(([, commits]) => commits.size > 1)).toEqual([]);
+  });
+});
