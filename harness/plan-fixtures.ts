@@ -7,24 +7,16 @@
  *
  *     npm run fixtures:plans      # about 5 minutes on 2 cores
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseDocument } from "yaml";
-import { organizationSeed, sandboxWaves } from "../cli/sandbox.js";
-import { loadInventoryText } from "../inventory/load.js";
-import type { Organization } from "../inventory/model.js";
-import { formatProblem } from "../inventory/problems.js";
 import { writeMark } from "../review/output-folder.js";
 import type { PlanJson } from "../review/plan-json.js";
 import { synthesize } from "../stacks/synthesize.js";
-import { startMoto } from "../terraform/moto.js";
-import { SANDBOX_STATE_FILE, writeMotoOverride } from "../terraform/moto-overrides.js";
 import { init, plan } from "../terraform/runner.js";
-import { renderSandboxTable, runSandbox, sandboxPassed, sandboxRunner } from "../terraform/sandbox.js";
+import { applyExample, resolveInventory } from "./applied-example.js";
 
-const INVENTORY = fileURLToPath(new URL("../accounts.yaml", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("../__tests__/fixtures/plans/moto/", import.meta.url));
 
 /** An edit of accounts.yaml (or of its synthesized configuration) and the one workspace planned with it. */
@@ -105,13 +97,6 @@ export const PLAN_SCENARIOS: readonly PlanScenario[] = [
   },
 ];
 
-/** `text` resolved, or an error listing its problems. */
-function resolve(text: string): Organization {
-  const { file, organization, problems } = loadInventoryText(INVENTORY, text);
-  if (!organization) throw new Error(problems.map((p) => formatProblem(file, p)).join("\n"));
-  return organization;
-}
-
 /**
  * A plan's JSON reduced to what the review reads: Terraform's version and flags, the
  * resource and output changes and the drift. The configuration, prior state and planned
@@ -132,23 +117,12 @@ export function reducePlanJson(json: PlanJson & Record<string, unknown>): Record
 }
 
 async function main(): Promise<void> {
-  const text = readFileSync(INVENTORY, "utf8");
-  const organization = resolve(text);
-  const base = mkdtempSync(join(tmpdir(), "fleetfile-plan-fixtures-"));
-  const moto = await startMoto();
+  const example = await applyExample();
   try {
-    synthesize(organization, join(base, "base"));
-    const rows = await runSandbox({
-      waves: sandboxWaves(organization, join(base, "base")),
-      organization: organizationSeed(organization),
-      moto,
-    });
-    if (!sandboxPassed(rows)) throw new Error(`the sandbox did not pass:\n${renderSandboxTable(rows)}`);
-    const runner = sandboxRunner(moto.endpoint);
     rmSync(FIXTURES, { recursive: true, force: true });
     for (const scenario of PLAN_SCENARIOS) {
-      const edited = resolve(scenario.edit(text));
-      const into = join(base, scenario.name);
+      const edited = resolveInventory(scenario.edit(example.text));
+      const into = join(example.scratch, scenario.name);
       synthesize(edited, into);
       const workspace = edited.accounts.find((a) => a.key === scenario.account)!.workspace;
       const dir = join(into, "stacks", workspace);
@@ -158,10 +132,9 @@ async function main(): Promise<void> {
         scenario.editConfig(config);
         writeFileSync(file, JSON.stringify(config, null, 2));
       }
-      copyFileSync(join(base, "base", "stacks", workspace, SANDBOX_STATE_FILE), join(dir, SANDBOX_STATE_FILE));
-      writeMotoOverride(dir);
-      await init(dir, runner);
-      const planned = await plan(dir, runner);
+      example.withAppliedState(into, workspace);
+      await init(dir, example.runner);
+      const planned = await plan(dir, example.runner);
       const folder = join(FIXTURES, scenario.name);
       mkdirSync(folder, { recursive: true });
       const reduced = reducePlanJson(planned.json as PlanJson & Record<string, unknown>);
@@ -170,8 +143,7 @@ async function main(): Promise<void> {
       console.log(`${scenario.name}: ${workspace}, ${planned.seconds.toFixed(1)} s`);
     }
   } finally {
-    await moto.stop();
-    rmSync(base, { recursive: true, force: true });
+    await example.close();
   }
 }
 
