@@ -35,8 +35,9 @@ const SPEC = {
                        earlier plans folder, which is replaced whole
   --allow-destroy      let the plan go on when a protected resource would be destroyed
   --access plan|apply  the role the plans run as in each account: plan (default) the
-                       read-only <organization>-plan role, without the state lock; apply
-                       the execution role, for accounts whose plan role does not exist yet
+                       read-only <organization>-plan role, without the state lock (in
+                       Terraform Cloud, its plan phase's own role); apply the execution
+                       role, for accounts whose plan role does not exist yet
   --shards N --shard I plan only group I (from 0) of the N groups the chosen workspaces
                        split into (npm run affected -- --matrix says how many); the
                        comment job puts the groups' plans folders together

@@ -24,8 +24,14 @@ export interface GuardrailsProps {
   readonly flags: GuardrailFlags;
   /** Prefix of policy names and of the baseline's resource names. */
   readonly namePrefix: string;
-  /** Role Terraform runs as in every account: the one principal that may change the baseline. */
+  /** Role Terraform runs as in every account: the principal that may change the baseline. */
   readonly executionRoleName: string;
+  /**
+   * Roles that apply the baseline beside the execution role (Terraform Cloud's apply-phase
+   * role in every account), exempt from the guardrails exactly where it is.
+   * @default []
+   */
+  readonly applyRoleNames?: readonly string[];
   /** Regions where regional actions are allowed. */
   readonly regions: readonly string[];
   /**
@@ -158,7 +164,8 @@ export const ROLE_CHANGE_ACTIONS = [
 export function guardrailStatements(
   props: Omit<GuardrailsProps, "rootId" | "provider" | "accountRegions">,
 ): Record<string, PolicyStatement[]> {
-  const exceptExecutionRole = exceptRole(props.executionRoleName);
+  const writers = [props.executionRoleName, ...(props.applyRoleNames ?? [])];
+  const exceptExecutionRole = exceptRoles(writers);
   const policies: Record<string, PolicyStatement[]> = {};
   if (props.flags.denyRootUser) {
     policies["deny-root-user"] = [
@@ -249,16 +256,17 @@ export function guardrailStatements(
   return policies;
 }
 
-/** The condition that leaves the role `roleName`, in every account, out of a deny. */
-export function exceptRole(roleName: string): Record<string, Record<string, string>> {
-  return { ArnNotLike: { "aws:PrincipalArn": `arn:aws:iam::*:role/${roleName}` } };
+/** The condition that leaves the roles `roleNames`, in every account, out of a deny. */
+export function exceptRoles(roleNames: readonly string[]): Record<string, Record<string, string | string[]>> {
+  const arns = roleNames.map((name) => `arn:aws:iam::*:role/${name}`);
+  return { ArnNotLike: { "aws:PrincipalArn": arns.length === 1 ? arns[0] : arns } };
 }
 
 /**
  * The statement that denies regional actions outside `regions`, to everyone, or to
- * everyone but the role `exempt` (by name).
+ * everyone but the roles `exempt` (by name).
  */
-export function regionStatements(regions: readonly string[], exempt?: string): PolicyStatement[] {
+export function regionStatements(regions: readonly string[], exempt: readonly string[] = []): PolicyStatement[] {
   return [
     {
       Sid: "DenyUngovernedRegions",
@@ -267,7 +275,7 @@ export function regionStatements(regions: readonly string[], exempt?: string): P
       Resource: "*",
       Condition: {
         StringNotEquals: { "aws:RequestedRegion": [...regions] },
-        ...(exempt ? exceptRole(exempt) : {}),
+        ...(exempt.length > 0 ? exceptRoles(exempt) : {}),
       },
     },
   ];
@@ -299,7 +307,7 @@ export class Guardrails extends Construct {
         type: "SERVICE_CONTROL_POLICY",
         // The execution role is exempt: it applies the account's multi-region trail, and reads
         // the log key, in the home region, which such an account may not govern.
-        content: policyDocument(regionStatements(regions, props.executionRoleName)),
+        content: policyDocument(regionStatements(regions, [props.executionRoleName, ...(props.applyRoleNames ?? [])])),
       });
       new OrganizationsPolicyAttachment(this, `regions-${accountId}-account`, {
         provider: props.provider,

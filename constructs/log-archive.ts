@@ -77,8 +77,13 @@ export interface LogArchiveProps {
    * @default - the same as retentionDays
    */
   readonly expireLogsAfterDays?: number;
-  /** Role Terraform runs as: the only one that may change the buckets' settings. */
+  /** Role Terraform runs as: the one that may change the buckets' settings. */
   readonly managerRoleArn: string;
+  /**
+   * More roles that may, beside {@link managerRoleArn} (Terraform Cloud's apply-phase role).
+   * @default []
+   */
+  readonly otherManagerRoleArns?: readonly string[];
   /** Name of the role AWS Config assumes in every account to deliver. */
   readonly configRoleName: string;
   readonly provider?: AwsProvider;
@@ -148,7 +153,7 @@ export class LogArchive extends Construct {
     });
     new KmsAlias(this, "key-alias", { provider, name: names.keyAlias, targetKeyId: this.key.keyId });
 
-    const common = { provider, managerRoleArn: props.managerRoleArn };
+    const common = { provider, managerRoleArn: props.managerRoleArn, otherManagerRoleArns: props.otherManagerRoleArns };
     const expireAfterDays = props.expireLogsAfterDays ?? props.retentionDays;
     this.accessLogBucket = new SecureBucket(this, "access-log-bucket", {
       ...common,

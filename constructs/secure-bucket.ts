@@ -38,8 +38,13 @@ export interface SecureBucketProps {
    * @default - no access logging
    */
   readonly accessLogBucket?: SecureBucket;
-  /** Role that Terraform runs as: the only principal that may change the bucket's settings. */
+  /** Role that Terraform runs as: the principal that may change the bucket's settings. */
   readonly managerRoleArn: string;
+  /**
+   * More roles that may, beside {@link managerRoleArn} (Terraform Cloud's apply-phase role).
+   * @default []
+   */
+  readonly otherManagerRoleArns?: readonly string[];
   /** Statements added to the bucket policy beside the TLS-only and deny-delete ones. */
   readonly statements?: readonly PolicyStatement[];
   /**
@@ -208,7 +213,13 @@ export class SecureBucket extends Construct {
           Principal: "*",
           Action: [...GUARDED_BUCKET_ACTIONS],
           Resource: arn,
-          Condition: { ArnNotLike: { "aws:PrincipalArn": props.managerRoleArn } },
+          Condition: {
+            ArnNotLike: {
+              "aws:PrincipalArn": props.otherManagerRoleArns?.length
+                ? [props.managerRoleArn, ...props.otherManagerRoleArns]
+                : props.managerRoleArn,
+            },
+          },
         },
         ...(props.statements ?? []),
       ]),

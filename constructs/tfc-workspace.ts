@@ -8,6 +8,10 @@ import { TerraformIterator } from "./cdktf.js";
 export interface TfcWorkspaceSpec {
   readonly workspaceName: string;
   readonly tags: readonly string[];
+  /** Role of the account that the plan phase of the workspace's runs federates into (OIDC). */
+  readonly planRoleArn: string;
+  /** Role of the account that the apply phase federates into. */
+  readonly applyRoleArn: string;
 }
 
 /** Props of {@link TfcWorkspaces}. */
@@ -17,8 +21,11 @@ export interface TfcWorkspacesProps {
   readonly organization: string;
   /** @default - the organization's default project */
   readonly projectId?: string;
-  /** Role that Terraform Cloud's dynamic credentials assume (OIDC). */
-  readonly runRoleArn: string;
+  /**
+   * Terraform variables set in every workspace, by name.
+   * @default {}
+   */
+  readonly variables?: Readonly<Record<string, string>>;
   readonly provider?: TfeProvider;
 }
 
@@ -29,7 +36,9 @@ export interface TfcWorkspacesProps {
  * `$RUNNER_TEMP/head/stacks/<ws>` in CI), which holds the whole configuration; and
  * `prevent_destroy`: each applies on its own when a merged change reaches it, with
  * dynamic AWS credentials, and (as with the accounts themselves) deleting an account from
- * the inventory fails the plan instead of deleting its workspace and state.
+ * the inventory fails the plan instead of deleting its workspace and state. Each workspace
+ * has Terraform Cloud's dynamic AWS credentials on, with a role per run phase: the plan
+ * phase's reads, only the apply phase's writes.
  */
 export class TfcWorkspaces extends Construct {
   constructor(scope: Construct, id: string, props: TfcWorkspacesProps) {
@@ -53,18 +62,29 @@ export class TfcWorkspaces extends Construct {
       lifecycle: { preventDestroy: true },
     });
     workspaces.overrideLogicalId("workspaces");
-    const env = (id: string, key: string, value: string) => {
-      const variable = new Variable(this, id, {
+    const variable = (
+      id: string,
+      category: "env" | "terraform",
+      key: string,
+      value: (w: TfcWorkspaceSpec) => string,
+    ) => {
+      const values = TerraformIterator.fromMap(
+        Object.fromEntries(Object.entries(props.workspaces).map(([k, w]) => [k, value(w)])),
+      );
+      const created = new Variable(this, id, {
         provider,
-        forEach: TerraformIterator.fromMap(Object.fromEntries(Object.keys(props.workspaces).map((k) => [k, k]))),
+        forEach: values,
         workspaceId: `\${tfe_workspace.workspaces[each.key].id}`,
-        category: "env",
+        category,
         key,
-        value,
+        value: values.value,
       });
-      variable.overrideLogicalId(id);
+      created.overrideLogicalId(id);
     };
-    env("provider-auth", "TFC_AWS_PROVIDER_AUTH", "true");
-    env("run-role-arn", "TFC_AWS_RUN_ROLE_ARN", props.runRoleArn);
+    variable("provider-auth", "env", "TFC_AWS_PROVIDER_AUTH", () => "true");
+    variable("plan-role-arn", "env", "TFC_AWS_PLAN_ROLE_ARN", (w) => w.planRoleArn);
+    variable("apply-role-arn", "env", "TFC_AWS_APPLY_ROLE_ARN", (w) => w.applyRoleArn);
+    for (const [key, value] of Object.entries(props.variables ?? {}))
+      variable(`var-${key}`, "terraform", key, () => value);
   }
 }

@@ -10,7 +10,7 @@ import {
   TerraformVariable,
 } from "../constructs/cdktf.js";
 import { type Account, coreAccount, type Organization } from "../inventory/model.js";
-import { ACCESS_VARIABLE } from "../terraform/commands.js";
+import { ACCESS_VARIABLE, DIRECT_ACCESS } from "../terraform/commands.js";
 
 /** Value of the `managed-by` tag on everything this project creates. */
 export const MANAGED_BY = "fleetfile";
@@ -57,6 +57,20 @@ export function planRoleArnOf(organization: Organization, account: Account): str
   return `arn:aws:iam::${account.id}:role/${planRoleNameOf(organization)}`;
 }
 
+/** Names of the roles Terraform Cloud's runs federate into, in every account: one per run phase. */
+export function terraformCloudRoleNamesOf(organization: Organization): { plan: string; apply: string } {
+  const name = organization.inventory.organization.name;
+  return { plan: `${name}-terraform-cloud-plan`, apply: `${name}-terraform-cloud-apply` };
+}
+
+/**
+ * Roles that apply the baseline beside the execution role, by name: Terraform Cloud's
+ * apply-phase role, with organization.terraformCloud; none without.
+ */
+export function applyRoleNamesOf(organization: Organization): string[] {
+  return organization.inventory.organization.terraformCloud ? [terraformCloudRoleNamesOf(organization).apply] : [];
+}
+
 /** Key of a workspace's state object in the S3 backend's bucket. */
 export function stateKey(workspace: string): string {
   return `${workspace}/terraform.tfstate`;
@@ -98,15 +112,20 @@ export class AccountStack extends TerraformStack {
     new TerraformVariable(this, ACCESS_VARIABLE, {
       type: "string",
       default: "apply",
-      description: "The role the providers assume: apply (the execution role) or plan (the read-only plan role).",
+      description:
+        "The role the providers assume: apply (the execution role), plan (the read-only plan role) " +
+        "or direct (none: the credentials are already the account's, as Terraform Cloud's are).",
       validation: [
         {
-          condition: `\${contains(["plan", "apply"], var.${ACCESS_VARIABLE})}`,
-          errorMessage: `${ACCESS_VARIABLE} must be plan or apply.`,
+          condition: `\${contains(["plan", "apply", "${DIRECT_ACCESS}"], var.${ACCESS_VARIABLE})}`,
+          errorMessage: `${ACCESS_VARIABLE} must be plan, apply or ${DIRECT_ACCESS}.`,
         },
       ],
     });
-    const roleArn = `\${var.${ACCESS_VARIABLE} == "plan" ? "${planRoleArnOf(props.organization, props.account)}" : "${executionRoleArnOf(props.organization, props.account)}"}`;
+    // An empty role_arn assumes nothing (AWS provider 5.68 and later).
+    const roleArn =
+      `\${var.${ACCESS_VARIABLE} == "plan" ? "${planRoleArnOf(props.organization, props.account)}" : ` +
+      `var.${ACCESS_VARIABLE} == "apply" ? "${executionRoleArnOf(props.organization, props.account)}" : ""}`;
     const common = {
       assumeRole: [{ roleArn }],
       defaultTags: [{ tags: defaultTags(props.account) }],

@@ -13,7 +13,7 @@ import { chatbotRegion, SlackChannel } from "../constructs/slack-channel.js";
 import { ThreatDetection } from "../constructs/threat-detection.js";
 import { Trail } from "../constructs/trail.js";
 import { coreAccount } from "../inventory/model.js";
-import { type AccountStack, executionRoleArnOf, planRoleNameOf } from "./account-stack.js";
+import { type AccountStack, applyRoleNamesOf, executionRoleArnOf, planRoleNameOf } from "./account-stack.js";
 import { organization as readOrganization } from "./organization-data.js";
 
 /** Names shared by every workspace of an organization, derived from its name and core account ids. */
@@ -70,6 +70,7 @@ export function addBaseline(stack: AccountStack): void {
       lockMode: inventory.organization.logArchive.lockMode,
       expireLogsAfterDays: inventory.organization.logArchive.expireLogsAfterDays,
       managerRoleArn: executionRoleArn(stack),
+      otherManagerRoleArns: applyRoleNamesOf(organization).map((name) => `arn:aws:iam::${accountId}:role/${name}`),
       configRoleName: names.configRole,
     });
   }

@@ -1,25 +1,27 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataTfeProject } from "@cdktf/provider-tfe/lib/data-tfe-project";
 import { TfeProvider } from "@cdktf/provider-tfe/lib/provider";
 import type { Construct } from "constructs";
 import { LocalBackend, TerraformStack } from "../constructs/cdktf.js";
+import { TerraformCloudRoles } from "../constructs/terraform-cloud-access.js";
 import { TfcWorkspaces } from "../constructs/tfc-workspace.js";
 import { coreAccount, type Organization } from "../inventory/model.js";
-import { localStatePath } from "./account-stack.js";
+import { ACCESS_VARIABLE, DIRECT_ACCESS } from "../terraform/commands.js";
+import { defaultTags, localStatePath, terraformCloudRoleNamesOf } from "./account-stack.js";
 
 /** Name of the bootstrap workspace of organization `org`. */
 export function bootstrapWorkspaceName(org: string): string {
   return `${org}-tfc-bootstrap`;
 }
 
-/** Role in the management account that Terraform Cloud runs assume through OIDC. */
-export function runRoleArn(organization: Organization): string {
-  return `arn:aws:iam::${coreAccount(organization, "management").id}:role/${organization.inventory.organization.name}-terraform-cloud`;
-}
-
 /**
  * The workspace that creates the Terraform Cloud workspaces themselves: one per account
- * with an id, in the configured organization and project. Applied by hand (or from a
- * workspace of its own) with a TFE_TOKEN; its state is local until it is moved.
+ * with an id, in the configured organization and project, each with the variables of
+ * Terraform Cloud's dynamic AWS credentials (a role per run phase, in the account itself);
+ * and, in the management account, Terraform Cloud's OIDC provider and the management
+ * workspace's two phase roles (the members' come from the management workspace's stack
+ * set). Applied by hand with a TFE_TOKEN and the management account's AWS credentials;
+ * its state is local until it is moved.
  */
 export class BootstrapStack extends TerraformStack {
   constructor(scope: Construct, organization: Organization) {
@@ -32,11 +34,25 @@ export class BootstrapStack extends TerraformStack {
     const project = cloud.project
       ? new DataTfeProject(this, "project", { provider, name: cloud.project, organization: cloud.organization })
       : undefined;
+    const roleNames = terraformCloudRoleNamesOf(organization);
+    const management = coreAccount(organization, "management");
+    const aws = new AwsProvider(this, "aws", {
+      region: inventory.organization.homeRegion,
+      allowedAccountIds: [management.id ?? ""],
+      defaultTags: [{ tags: defaultTags(management) }],
+    });
+    new TerraformCloudRoles(this, "management-roles", {
+      provider: aws,
+      organization: cloud.organization,
+      project: cloud.project,
+      roleNames,
+      workspace: management.workspace,
+    });
     new TfcWorkspaces(this, "workspaces", {
       provider,
       organization: cloud.organization,
       projectId: project?.id,
-      runRoleArn: runRoleArn(organization),
+      variables: { [ACCESS_VARIABLE]: DIRECT_ACCESS },
       workspaces: Object.fromEntries(
         organization.accounts
           .filter((a) => a.id)
@@ -45,6 +61,8 @@ export class BootstrapStack extends TerraformStack {
             {
               workspaceName: a.workspace,
               tags: ["fleetfile", `team-${a.team}`, `env-${a.env}`, `type-${a.type}`],
+              planRoleArn: `arn:aws:iam::${a.id}:role/${roleNames.plan}`,
+              applyRoleArn: `arn:aws:iam::${a.id}:role/${roleNames.apply}`,
             },
           ]),
       ),

@@ -4,8 +4,15 @@ import { AccountVending } from "../constructs/account-vending.js";
 import { TerraformOutput } from "../constructs/cdktf.js";
 import { Guardrails } from "../constructs/guardrails.js";
 import { PipelineRoles } from "../constructs/pipeline-roles.js";
+import { TerraformCloudStackSet } from "../constructs/terraform-cloud-access.js";
 import { coreAccount } from "../inventory/model.js";
-import { type AccountStack, planRoleNameOf, stateLocation } from "./account-stack.js";
+import {
+  type AccountStack,
+  applyRoleNamesOf,
+  planRoleNameOf,
+  stateLocation,
+  terraformCloudRoleNamesOf,
+} from "./account-stack.js";
 import { organization as readOrganization } from "./organization-data.js";
 
 /** Output of the management workspace: the ARN of the role the plan workflow assumes. */
@@ -17,7 +24,9 @@ export const APPLY_ROLE_OUTPUT = "github_apply_role_arn";
 /**
  * The management workspace's own part: every member account (vended when pending,
  * imported otherwise), the guardrails at the root, AWS Config's delegated administrator
- * (the audit account) and RAM sharing with the organization.
+ * (the audit account), RAM sharing with the organization; the pipeline's roles with
+ * organization.github, and Terraform Cloud's roles in every member with
+ * organization.terraformCloud.
  */
 export function addManagement(stack: AccountStack): void {
   const { organization } = stack;
@@ -33,6 +42,7 @@ export function addManagement(stack: AccountStack): void {
     flags: org.guardrails,
     namePrefix: org.name,
     executionRoleName: org.executionRoleName,
+    applyRoleNames: applyRoleNamesOf(organization),
     regions: org.regions,
     accountRegions: Object.fromEntries(
       organization.accounts
@@ -50,6 +60,18 @@ export function addManagement(stack: AccountStack): void {
   });
   new RamSharingWithOrganization(stack, "ram-sharing", { provider: stack.globalProvider });
   if (org.github) addPipelineRoles(stack, org.github);
+  if (org.terraformCloud) {
+    new TerraformCloudStackSet(stack, "terraform-cloud", {
+      provider: stack.globalProvider,
+      name: `${org.name}-terraform-cloud`,
+      organization: org.terraformCloud.organization,
+      project: org.terraformCloud.project,
+      roleNames: terraformCloudRoleNamesOf(organization),
+      workspaces: Object.fromEntries(members.flatMap((a) => (a.id ? [[a.id, a.workspace]] : []))),
+      rootId: readOrganization(stack).roots.get(0).id,
+      region: org.homeRegion,
+    });
+  }
 }
 
 /** GitHub Actions' OIDC provider and plan and apply roles, and their ARNs as outputs for the workflows' variables. */

@@ -6,10 +6,24 @@
 /**
  * The Terraform variable every account workspace declares to choose the role its
  * providers assume: `apply` (the default) the execution role, `plan` the read-only plan
- * role. Review plans set it through the environment (`TF_VAR_fleetfile_access`), which
- * Terraform ignores in a workspace that does not declare it (the bootstraps).
+ * role, `direct` none (the credentials Terraform starts with are already the account's:
+ * Terraform Cloud's, a role per run phase). Review plans set it through the environment
+ * (`TF_VAR_fleetfile_access`), which Terraform ignores in a workspace that does not
+ * declare it (the bootstraps), and which a `cloud` block sends along as a run variable.
  */
 export const ACCESS_VARIABLE = "fleetfile_access";
+
+/** {@link ACCESS_VARIABLE}'s value for credentials that are already the account's. */
+export const DIRECT_ACCESS = "direct";
+
+/**
+ * The {@link ACCESS_VARIABLE} of a read-only review plan: the plan role, or, in a
+ * workspace that runs in Terraform Cloud, no role at all, since the plan phase's own
+ * credentials there are the account's read-only Terraform Cloud role.
+ */
+export function reviewAccess(cloudBacked: boolean): string {
+  return cloudBacked ? DIRECT_ACCESS : "plan";
+}
 
 /** Options of {@link initArgs}. */
 export interface InitOptions {

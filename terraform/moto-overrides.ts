@@ -29,11 +29,20 @@ export const MOTO_PROVIDER_SETTINGS = {
  * the sandbox does this; the synthesized `cdk.tf.json` keeps them, and production applies them.
  *
  * - `aws_chatbot_slack_channel_configuration`: moto 5.2.1 has no AWS Chatbot (HTTP 404).
+ * - `aws_cloudformation_stack_set` and `aws_cloudformation_stack_set_instance` (Terraform
+ *   Cloud's roles in the member accounts): moto 5.2.1's CloudFormation has no
+ *   `AWS::IAM::OIDCProvider`, so the template's instances fail ("Fn::GetAtt references
+ *   undefined resource Provider"); and its stack sets drop AutoDeployment and Capabilities
+ *   when described, and put service-managed instances in the management account.
  *
  * Nothing in the synthesized configuration may refer to such a resource: with `count` it
  * would need an index, and Terraform rejects the reference (the sandbox then fails at plan).
  */
-export const MOTO_UNSUPPORTED_RESOURCE_TYPES = ["aws_chatbot_slack_channel_configuration"] as const;
+export const MOTO_UNSUPPORTED_RESOURCE_TYPES = [
+  "aws_chatbot_slack_channel_configuration",
+  "aws_cloudformation_stack_set",
+  "aws_cloudformation_stack_set_instance",
+] as const;
 
 /** Resources of a synthesized configuration whose type is among `types`, by type then name. */
 export function resourcesOfTypes(config: unknown, types: readonly string[]): Record<string, string[]> {

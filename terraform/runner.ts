@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { appendFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type PlanJson, plannedChanges } from "../review/plan-json.js";
 import {
@@ -9,6 +9,7 @@ import {
   type InitOptions,
   initArgs,
   planArgs,
+  reviewAccess,
   showJsonArgs,
   terraformEnv,
   validateArgs,
@@ -164,11 +165,31 @@ export interface PlanResult {
   readonly seconds: number;
 }
 
+/**
+ * Whether the workspace in `dir` runs in Terraform Cloud: its `cloud` block is the one in
+ * force, after override files (the sandbox's sets a local backend), as Terraform merges them.
+ */
+export function cloudBacked(dir: string): boolean {
+  const overrides = readdirSync(dir)
+    .filter((f) => /(^|_)override\.tf\.json$/.test(f))
+    .sort();
+  let cloud = false;
+  for (const file of ["cdk.tf.json", ...overrides]) {
+    const path = join(dir, file);
+    if (!existsSync(path)) continue;
+    const terraform = (JSON.parse(readFileSync(path, "utf8")) as { terraform?: { cloud?: unknown; backend?: unknown } })
+      .terraform;
+    if (terraform?.cloud !== undefined) cloud = true;
+    else if (terraform?.backend !== undefined) cloud = false;
+  }
+  return cloud;
+}
+
 /** `terraform plan -out`, then `terraform show -json` of the plan, saved beside it and returned. */
 export async function plan(dir: string, props: RunnerProps, options: PlanRunOptions = {}): Promise<PlanResult> {
   const planFile = options.planFile ?? "tfplan";
   const planProps = options.readOnly
-    ? { ...props, env: { ...props.env, [`TF_VAR_${ACCESS_VARIABLE}`]: "plan" } }
+    ? { ...props, env: { ...props.env, [`TF_VAR_${ACCESS_VARIABLE}`]: reviewAccess(cloudBacked(dir)) } }
     : props;
   const planned = await runTerraform(
     dir,

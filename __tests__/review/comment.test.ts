@@ -92,18 +92,20 @@ describe("renderComment: what a reviewer reads first", () => {
     const lines = text.split("\n");
     expect(lines.slice(0, 5)).toEqual([
       COMMENT_MARKER,
-      "## fleetfile plan: 3 to add in 1 workspace",
+      "## fleetfile plan: 5 to add in 1 workspace",
       "",
       ...TABLE_HEADER,
     ]);
-    expect(withoutNewMark(lines[5])).toBe("| `acme-tfc-bootstrap` | 3 |  |  |  |  |  |");
+    expect(withoutNewMark(lines[5])).toBe("| `acme-tfc-bootstrap` | 5 |  |  |  |  |  |");
     expect(lines[6]).toBe("");
-    expect(linesFrom(text, "<details><summary><code>acme-tfc-bootstrap</code>: 3 to add</summary>", 8)).toEqual([
-      "<details><summary><code>acme-tfc-bootstrap</code>: 3 to add</summary>",
+    expect(linesFrom(text, "<details><summary><code>acme-tfc-bootstrap</code>: 5 to add</summary>", 10)).toEqual([
+      "<details><summary><code>acme-tfc-bootstrap</code>: 5 to add</summary>",
       "",
       "```diff",
+      '+   tfe_variable.apply-role-arn["prod-data-api"]',
+      '+   tfe_variable.plan-role-arn["prod-data-api"]',
       '+   tfe_variable.provider-auth["prod-data-api"]',
-      '+   tfe_variable.run-role-arn["prod-data-api"]',
+      '+   tfe_variable.var-fleetfile_access["prod-data-api"]',
       '+   tfe_workspace.workspaces["prod-data-api"]',
       "```",
       "</details>",
@@ -256,7 +258,7 @@ describe("renderComment: what a reviewer reads first", () => {
   it("marks as new only a workspace whose state is empty", () => {
     const rows = render("onboarding").split("\n");
     expect(rows).toContain("| `acme-prod-data-api` (new) | 40 |  |  |  |  |  |");
-    expect(rows).toContain("| `acme-tfc-bootstrap` | 3 |  |  |  |  |  |");
+    expect(rows).toContain("| `acme-tfc-bootstrap` | 5 |  |  |  |  |  |");
   });
 
   it("counts a resource that leaves the state without being destroyed (forget), and does not warn of it", () => {
@@ -474,7 +476,7 @@ describe("the onboarding pull request, as a reviewer reads it", () => {
   it("totals the four affected workspaces and lists each in the table", () => {
     const lines = text.split("\n");
     expect(lines.slice(1, 12)).toEqual([
-      "## fleetfile plan: 43 to add, 2 to change, 1 to import in 4 workspaces",
+      "## fleetfile plan: 45 to add, 2 to change, 1 to import in 4 workspaces",
       "",
       "> [!WARNING]",
       "> **Access widens** (1 policy change):",
@@ -485,7 +487,7 @@ describe("the onboarding pull request, as a reviewer reads it", () => {
       "| `acme-prod-data-api` (new) | 40 |  |  |  |  |  |",
       "| `acme-prod-payments-api` |  | 1 |  |  |  |  |",
     ]);
-    expect(withoutNewMark(lines[12])).toBe("| `acme-tfc-bootstrap` | 3 |  |  |  |  |  |");
+    expect(withoutNewMark(lines[12])).toBe("| `acme-tfc-bootstrap` | 5 |  |  |  |  |  |");
     expect(lines[13]).toBe("");
     expect(text).not.toContain("[!CAUTION]");
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bootstrapWorkspaceName } from "../../stacks/bootstrap-stack.js";
+import { ACCESS_VARIABLE, DIRECT_ACCESS } from "../../terraform/commands.js";
 import { type Block, EXAMPLE_FILE, synthesizeOnce } from "./support.js";
 
 describe("the Terraform Cloud bootstrap workspace of the example", () => {
@@ -33,15 +34,51 @@ describe("the Terraform Cloud bootstrap workspace of the example", () => {
     expect(workspaces.allow_destroy_plan).toBe(false);
   });
 
-  it("gives each dynamic AWS credentials through the management account's Terraform Cloud role", () => {
-    const variables = bootstrap().resources("tfe_variable");
-    expect(Object.fromEntries(variables.map(([, v]) => [v.key, v.value]))).toEqual({
-      TFC_AWS_PROVIDER_AUTH: "true",
-      TFC_AWS_RUN_ROLE_ARN: "arn:aws:iam::111111111111:role/acme-terraform-cloud",
-    });
-    for (const [, variable] of variables) {
+  it("gives each dynamic AWS credentials with a role per run phase in its own account, and no role to assume", () => {
+    const variables = new Map(
+      bootstrap()
+        .resources("tfe_variable")
+        .map(([, v]) => [v.key as string, v]),
+    );
+    expect([...variables.keys()].sort()).toEqual([
+      "TFC_AWS_APPLY_ROLE_ARN",
+      "TFC_AWS_PLAN_ROLE_ARN",
+      "TFC_AWS_PROVIDER_AUTH",
+      ACCESS_VARIABLE,
+    ]);
+    const accounts = synth().accountsWithWorkspace;
+    const each = (key: string) => variables.get(key)?.for_each as Record<string, string>;
+    expect(each("TFC_AWS_PLAN_ROLE_ARN")).toEqual(
+      Object.fromEntries(accounts.map((a) => [a.key, `arn:aws:iam::${a.id}:role/acme-terraform-cloud-plan`])),
+    );
+    expect(each("TFC_AWS_APPLY_ROLE_ARN")).toEqual(
+      Object.fromEntries(accounts.map((a) => [a.key, `arn:aws:iam::${a.id}:role/acme-terraform-cloud-apply`])),
+    );
+    expect(Object.values(each(ACCESS_VARIABLE))).toEqual(accounts.map(() => DIRECT_ACCESS));
+    expect(variables.get(ACCESS_VARIABLE)?.category).toBe("terraform");
+    for (const key of ["TFC_AWS_PROVIDER_AUTH", "TFC_AWS_PLAN_ROLE_ARN", "TFC_AWS_APPLY_ROLE_ARN"])
+      expect(variables.get(key)?.category, key).toBe("env");
+    for (const variable of variables.values()) {
       expect(variable.workspace_id).toBe(`\${tfe_workspace.workspaces[each.key].id}`);
-      expect(Object.keys(variable.for_each as Block).length).toBe(synth().accountsWithWorkspace.length);
+      expect(variable.value).toBe(`\${each.value}`);
+    }
+  });
+
+  it("makes Terraform Cloud's OIDC provider and the management workspace's two phase roles in the management account", () => {
+    const ws = bootstrap();
+    const provider = (ws.json.provider as Block).aws as Block[];
+    expect(provider[0].allowed_account_ids).toEqual(["111111111111"]);
+    expect(provider[0].assume_role).toBeUndefined();
+    const [[, oidc]] = ws.resources("aws_iam_openid_connect_provider");
+    expect(oidc).toMatchObject({ url: "https://app.terraform.io", client_id_list: ["aws.workload.identity"] });
+    const roles = Object.fromEntries(ws.resources("aws_iam_role").map(([, r]) => [r.name as string, r]));
+    expect(Object.keys(roles).sort()).toEqual(["acme-terraform-cloud-apply", "acme-terraform-cloud-plan"]);
+    for (const phase of ["plan", "apply"]) {
+      const trust = JSON.parse(roles[`acme-terraform-cloud-${phase}`].assume_role_policy as string);
+      expect(trust.Statement[0].Condition.StringEquals).toEqual({
+        "app.terraform.io:aud": "aws.workload.identity",
+        "app.terraform.io:sub": `organization:acme-infra:project:aws-accounts:workspace:acme-management:run_phase:${phase}`,
+      });
     }
   });
 });

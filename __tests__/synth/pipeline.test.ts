@@ -27,7 +27,7 @@ const synths = synthesizeEachOnce({
 });
 
 describe("the role a run assumes in each account", () => {
-  it("is the execution role by default and the plan role when fleetfile_access is plan, in every provider", () => {
+  it("is the execution role by default, the plan role when fleetfile_access is plan, and none when direct, in every provider", () => {
     const s = synths.github();
     for (const account of s.accountsWithWorkspace) {
       const json = s.of(account.key).json;
@@ -37,7 +37,8 @@ describe("the role a run assumes in each account", () => {
       expect(providers.length, account.key).toBeGreaterThanOrEqual(account.regions.length);
       for (const provider of providers) {
         expect((provider.assume_role as Block[])[0].role_arn, account.key).toBe(
-          `\${var.${ACCESS_VARIABLE} == "plan" ? "arn:aws:iam::${account.id}:role/acme-plan" : "arn:aws:iam::${account.id}:role/OrganizationAccountAccessRole"}`,
+          `\${var.${ACCESS_VARIABLE} == "plan" ? "arn:aws:iam::${account.id}:role/acme-plan" : ` +
+            `var.${ACCESS_VARIABLE} == "apply" ? "arn:aws:iam::${account.id}:role/OrganizationAccountAccessRole" : ""}`,
         );
       }
     }
@@ -49,8 +50,8 @@ describe("the role a run assumes in each account", () => {
     const variable = (s.of(account.key).json.variable as Block)[ACCESS_VARIABLE] as Block;
     expect(variable.validation).toEqual([
       {
-        condition: `\${contains(["plan", "apply"], var.${ACCESS_VARIABLE})}`,
-        error_message: `${ACCESS_VARIABLE} must be plan or apply.`,
+        condition: `\${contains(["plan", "apply", "direct"], var.${ACCESS_VARIABLE})}`,
+        error_message: `${ACCESS_VARIABLE} must be plan, apply or direct.`,
       },
     ]);
   });

@@ -130,6 +130,41 @@ export class PermissionModel {
     };
   }
 
+  /**
+   * A session of Terraform Cloud's role for `phase` in member account `key`, with the
+   * policies the management workspace's stack set template gives it (it is in no
+   * workspace of its own).
+   */
+  terraformCloudRole(key: string, phase: "plan" | "apply"): Caller {
+    const management = this.synth.organization.accounts.find((a) => a.type === "management")?.key ?? "";
+    const [[, set]] = this.synth.of(management).resources("aws_cloudformation_stack_set");
+    const template = JSON.parse(set.template_body as string) as {
+      Resources: Record<
+        string,
+        {
+          Properties: {
+            RoleName: string;
+            ManagedPolicyArns: string[];
+            Policies?: { PolicyDocument: PolicyDocument }[];
+          };
+        }
+      >;
+    };
+    const role = template.Resources[phase === "plan" ? "PlanRole" : "ApplyRole"].Properties;
+    const accountId = this.idOf(key);
+    return {
+      label: `Terraform Cloud's ${phase} role`,
+      principal: `arn:aws:sts::${accountId}:assumed-role/${role.RoleName}/terraform-run`,
+      principalArn: `arn:aws:iam::${accountId}:role/${role.RoleName}`,
+      accountId,
+      identityPolicies: [
+        ...role.ManagedPolicyArns.map((arn) => managedPolicy(arn.split("/").pop() ?? "")),
+        ...(role.Policies ?? []).map((p) => p.PolicyDocument),
+      ],
+      mfa: false,
+    };
+  }
+
   /** The execution role's trust, as AWS Organizations creates it: the management account. */
   private executionRoleTrust(): PolicyDocument {
     const management = this.synth.organization.accounts.find((a) => a.type === "management")?.id ?? "";

@@ -18,16 +18,16 @@ import { recordAccountIds } from "../../inventory/record-ids.js";
 import { attributeChanges } from "../../review/attribute-diff.js";
 import type { WorkspaceDrift } from "../../review/drift.js";
 import { writeMark } from "../../review/output-folder.js";
-import { plannedChanges } from "../../review/plan-json.js";
-import { executionRoleArnOf, planRoleNameOf } from "../../stacks/account-stack.js";
+import { plannedChanges, priorResourceCount } from "../../review/plan-json.js";
+import { executionRoleArnOf, planRoleArnOf, planRoleNameOf } from "../../stacks/account-stack.js";
 import { synthesize } from "../../stacks/synthesize.js";
-import { applyArgs } from "../../terraform/commands.js";
+import { ACCESS_VARIABLE, applyArgs, DIRECT_ACCESS } from "../../terraform/commands.js";
 import { type MotoServer, startMoto } from "../../terraform/moto.js";
 import { motoEnv, SANDBOX_STATE_FILE, writeMotoOverride } from "../../terraform/moto-overrides.js";
 import { apply, type CommandResult, init, type PlanResult, plan, runTerraform } from "../../terraform/runner.js";
 import { runSandbox, type SandboxRow, sandboxRunner } from "../../terraform/sandbox.js";
 import { withStateInS3 } from "../synth/support.js";
-import { motoQuery, motoSession, requireTools, setIamEnforcement } from "./support.js";
+import { motoJsonCall, motoQuery, motoSession, requireTools, setIamEnforcement } from "./support.js";
 
 const INVENTORY = "accounts.yaml";
 
@@ -58,8 +58,12 @@ function withEnvironments(text: string, change: (environments: string[]) => stri
   return doc.toString();
 }
 
-/** The workspace whose state the S3 backend check moves into the state bucket: it needs no other applied first. */
-const STATE_WORKSPACE = "acme-log-archive";
+/**
+ * The workspace whose state the S3 backend check moves into the state bucket. Its
+ * configuration must be the same with Terraform Cloud as with state in S3 but for the
+ * backend: not the log archive, whose bucket policies let Terraform Cloud's apply role in.
+ */
+const STATE_WORKSPACE = "acme-audit";
 
 /** The workspace of {@link NETWORK_ACCOUNT}, whose gateways a reordered or longer environment list must leave alone. */
 const NETWORK_ACCOUNT = "network";
@@ -150,6 +154,38 @@ async function reviewReadOnly(
   }
 }
 
+/** The account whose workspace plans with `fleetfile_access=direct`: no other check plans it. */
+const DIRECT_ACCOUNT = "identity";
+
+/**
+ * `fleetfile_access=direct`, as Terraform Cloud's workspaces set it: the providers assume no
+ * role, and the credentials Terraform starts with are used as they are. Standing in for
+ * Terraform Cloud's plan-phase role: a session of {@link DIRECT_ACCOUNT}'s own plan role,
+ * which may read but not assume any role, with moto's IAM enforcement on, so that a
+ * provider that still assumed the execution role would be refused.
+ */
+async function planDirect(organization: Organization, moto: MotoServer, outdir: string): Promise<PlanResult> {
+  const account = organization.accounts.find((a) => a.key === DIRECT_ACCOUNT)!;
+  const session = await motoSession(moto.endpoint, planRoleArnOf(organization, account));
+  const runner = sandboxRunner(moto.endpoint);
+  const direct = {
+    ...runner,
+    env: {
+      ...runner.env,
+      AWS_ACCESS_KEY_ID: session.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: session.secretAccessKey,
+      AWS_SESSION_TOKEN: session.sessionToken,
+      [`TF_VAR_${ACCESS_VARIABLE}`]: DIRECT_ACCESS,
+    },
+  };
+  await setIamEnforcement(moto.endpoint, true);
+  try {
+    return await plan(join(outdir, "stacks", account.workspace), direct, { planFile: "direct" });
+  } finally {
+    await setIamEnforcement(moto.endpoint, false);
+  }
+}
+
 /**
  * The merge of the access edit: `apply --affected-from` through the CLI, as the apply
  * workflow runs it, then a plan after it. The principal the edit adds is created first,
@@ -209,11 +245,14 @@ async function runDrift(moto: MotoServer, synthDir: string, workspaces: readonly
   return { ...run, report };
 }
 
+/** The Config rule of the home region that the drift check deletes by hand. */
+const DELETED_RULE = "cloud-trail-enabled";
+
 /**
  * Drift: someone widens the plan role's trust of {@link DRIFTED_ACCOUNT} by hand (IAM
- * UpdateAssumeRolePolicy, behind Terraform's back); `drift` over that workspace and
- * {@link STEADY_ACCOUNT} names exactly that role; after the workspace is applied again,
- * it names nothing.
+ * UpdateAssumeRolePolicy) and deletes one of its Config rules, behind Terraform's back;
+ * `drift` over that workspace and {@link STEADY_ACCOUNT} names exactly those two
+ * resources; after the workspace is applied again, it names nothing.
  */
 async function checkDrift(
   organization: Organization,
@@ -236,6 +275,14 @@ async function checkDrift(
       },
     ]),
   });
+  await motoJsonCall(
+    moto.endpoint,
+    "config",
+    "StarlingDoveService.DeleteConfigRule",
+    organization.inventory.organization.homeRegion,
+    admin.accessKeyId,
+    { ConfigRuleName: DELETED_RULE },
+  );
   const workspaces = [account.workspace, steady.workspace];
   const before = await runDrift(moto, outdir, workspaces, out);
   const dir = join(outdir, "stacks", account.workspace);
@@ -267,6 +314,7 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
   const state = new Map<string, CommandResult>();
   let review: Review;
   let drift: DriftCheck;
+  let direct: PlanResult;
   let driftOutdir = "";
   let vended: { recorded: readonly string[]; workspace?: string; applied?: PlanResult; replanned?: PlanResult };
 
@@ -300,7 +348,7 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
     };
     /**
      * The S3 backend (organization.state) on the same moto: the state bootstrap makes the
-     * bucket; the log archive's applied state is pushed to it through the workspace's S3
+     * bucket; the audit account's applied state is pushed to it through the workspace's S3
      * backend (lock, write, unlock); a fresh folder holding only the configuration inits
      * and plans against it. The backend assumes the management account's execution role,
      * standing for the management account's credentials Terraform starts with.
@@ -372,6 +420,7 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
       ),
     ]);
     const reviewed = await reviewReadOnly(organization, moto, editedOutdir);
+    direct = await planDirect(organization, moto, outdir);
     writeMark(outdir, "synth", synthAccounts(organization));
     const [merged, , , drifted] = await Promise.all([
       merge(organization, moto, editedOutdir, outdir),
@@ -476,14 +525,23 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
     });
   });
 
-  describe(`when the plan role of ${DRIFTED_ACCOUNT} is changed by hand`, () => {
+  it(`plans ${DIRECT_ACCOUNT} with fleetfile_access=direct as its own read-only role, assuming nothing: no change`, () => {
+    expect(plannedChanges(direct.json)).toEqual([]);
+    expect(priorResourceCount(direct.json)).toBeGreaterThan(0);
+  });
+
+  describe(`when the plan role of ${DRIFTED_ACCOUNT} is changed and a Config rule deleted by hand`, () => {
     it("names exactly that workspace and resource, with what changed, and exits 2", () => {
       const { code, report, output } = drift.before;
       expect(code, output).toBe(2);
       const drifted = report.filter((d) => d.drifted.length > 0 || d.error);
       expect(drifted.map((d) => d.workspace)).toEqual([`acme-${DRIFTED_ACCOUNT}`]);
-      expect(drifted[0].drifted.map((r) => `${r.action} ${r.address}`)).toEqual(["update aws_iam_role.plan-role"]);
-      const policy = drifted[0].drifted[0].attributes.find((a) => a.path === "assume_role_policy")?.policy ?? [];
+      const home = resolve(text).inventory.organization.homeRegion;
+      expect(drifted[0].drifted.map((r) => `${r.action} ${r.address}`)).toEqual([
+        `delete aws_config_config_rule.${home}_config_${DELETED_RULE}`,
+        "update aws_iam_role.plan-role",
+      ]);
+      const policy = drifted[0].drifted[1].attributes.find((a) => a.path === "assume_role_policy")?.policy ?? [];
       expect(policy.map((f) => f.text)).toContain(
         `any principal of account ${resolve(text).accounts.find((a) => a.key === DRIFTED_ACCOUNT)?.id} may now assume \`acme-plan\``,
       );
@@ -517,7 +575,7 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
       const { code, output } = outcome("plan");
       expect(code, output).toBe(0);
       expect(output).toContain("No changes.");
-      expect(outcome("list").output.split("\n")).toContain("aws_s3_bucket.log-archive_trail-bucket");
+      expect(outcome("list").output.split("\n")).toContain("aws_iam_role.plan-role");
     });
   });
   describe("when the management workspace vends an account", () => {

@@ -77,6 +77,32 @@ export async function motoQuery(
   return text;
 }
 
+/**
+ * A call to a JSON-protocol service of moto (`X-Amz-Target`, such as Config's
+ * `StarlingDoveService.DeleteConfigRule`) as the holder of `accessKeyId`, in `region`.
+ */
+export async function motoJsonCall(
+  endpoint: string,
+  service: string,
+  target: string,
+  region: string,
+  accessKeyId: string,
+  body: Readonly<Record<string, unknown>>,
+): Promise<string> {
+  const response = await fetch(endpoint, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-amz-json-1.1",
+      "X-Amz-Target": target,
+      Authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${target}: ${response.status} ${text}`);
+  return text;
+}
+
 /** A session of `roleArn`, assumed by the holder of `accessKeyId` (moto's default account's `testing`). */
 export async function motoSession(
   endpoint: string,
