@@ -9,6 +9,11 @@ export interface VendedAccount {
   readonly email: string;
   /** Existing account id, imported into state; absent for an account still to be created. */
   readonly id?: string;
+  /**
+   * Id of the root or unit the account lives in; changing it moves the account in place.
+   * @default - left where it is (created at the root)
+   */
+  readonly parentId?: string;
 }
 
 /** Props of {@link AccountVending}. */
@@ -39,7 +44,10 @@ export class AccountVending extends Construct {
   constructor(scope: Construct, id: string, props: AccountVendingProps) {
     super(scope, id);
     const entries = Object.fromEntries(
-      Object.entries(props.accounts).map(([key, account]) => [key, { name: account.name, email: account.email }]),
+      Object.entries(props.accounts).map(([key, account]) => [
+        key,
+        { name: account.name, email: account.email, parent: account.parentId ?? null },
+      ]),
     );
     const each = TerraformIterator.fromMap(entries);
     const accounts = new OrganizationsAccount(this, "Resource", {
@@ -47,6 +55,8 @@ export class AccountVending extends Construct {
       forEach: each,
       name: each.getString("name"),
       email: each.getString("email"),
+      // null leaves parent_id unset: the account stays where it is.
+      parentId: each.getString("parent"),
       roleName: props.roleName,
       closeOnDeletion: false,
       iamUserAccessToBilling: "ALLOW",

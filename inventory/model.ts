@@ -27,6 +27,12 @@ export interface Account {
   readonly vpc?: { readonly cidr: string; readonly azs: number; readonly region: string };
   readonly access?: AccountSpec["access"];
   readonly budget?: AccountSpec["budget"];
+  /**
+   * Path of the unit the account lives in; `null` the root; `undefined` where the
+   * inventory places no account (no `units`) and the account is not retired: left where it is.
+   */
+  readonly unit?: string | null;
+  readonly retired: boolean;
 }
 
 /** The organization, resolved: what stacks are built from. */
@@ -68,7 +74,52 @@ export function resolveAccount(inventory: Inventory, key: string, spec: AccountS
     vpc: spec.vpc && { cidr: spec.vpc.cidr, azs: spec.vpc.azs, region: spec.vpc.region ?? org.homeRegion },
     access: spec.access,
     budget: spec.budget,
+    unit: unitOf(inventory, spec),
+    retired: spec.retired,
   };
+}
+
+/** Where an account lives: retired, its own `unit`, its environment's, the root; or unmanaged without `units`. */
+function unitOf(inventory: Inventory, spec: AccountSpec): string | null | undefined {
+  const org = inventory.organization;
+  if (spec.type === "management") return undefined;
+  if (spec.retired) return org.retiredUnit;
+  if (!org.units) return undefined;
+  return spec.unit ?? org.placement?.byEnvironment?.[spec.env] ?? null;
+}
+
+/** One organizational unit, resolved: its path, name, parent path (`null`: the root) and the guardrails it adds. */
+export interface Unit {
+  readonly path: string;
+  readonly name: string;
+  readonly parent: string | null;
+  readonly guardrails: NonNullable<NonNullable<Inventory["organization"]["units"]>[string]["guardrails"]>;
+}
+
+/**
+ * The units of the organization, parents before children: those of `units`, and the
+ * retired unit with the deny-all guardrail once an account is retired.
+ */
+export function unitsOf(organization: Organization): Unit[] {
+  const org = organization.inventory.organization;
+  const declared = Object.entries(org.units ?? {}).map(([path, spec]) => ({ path, guardrails: spec.guardrails ?? {} }));
+  const retiring = organization.accounts.some((a) => a.retired);
+  const retired = declared.find((u) => u.path === org.retiredUnit);
+  const all = [
+    ...declared.map((u) => (u === retired ? { ...u, guardrails: { ...u.guardrails, denyAll: true } } : u)),
+    ...(retiring && !retired ? [{ path: org.retiredUnit, guardrails: { denyAll: true } }] : []),
+  ];
+  return all
+    .map((u) => {
+      const names = u.path.split("/");
+      return {
+        path: u.path,
+        name: names[names.length - 1],
+        parent: names.length > 1 ? names.slice(0, -1).join("/") : null,
+        guardrails: u.guardrails,
+      };
+    })
+    .sort((a, b) => a.path.split("/").length - b.path.split("/").length || (a.path < b.path ? -1 : 1));
 }
 
 /** The one account of a core type; validation guarantees it exists. */

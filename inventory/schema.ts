@@ -30,6 +30,7 @@ export const PATTERNS = {
   tfcName: /^[A-Za-z0-9_-]{1,90}$/,
   githubRepository: /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/,
   gitBranch: /^[A-Za-z0-9._/-]{1,244}$/,
+  unitPath: /^[A-Za-z][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*(\/[A-Za-z][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*)*$/,
 } as const;
 
 /** Human wording of each pattern, used in error messages and docs. */
@@ -50,6 +51,8 @@ export const PATTERN_WORDS: Record<string, string> = {
   [PATTERNS.tfcName.source]: "1 to 90 letters, digits, '_' or '-'",
   [PATTERNS.githubRepository.source]: "a GitHub repository as owner/name, e.g. acme/platform-accounts",
   [PATTERNS.gitBranch.source]: "a branch name such as main: letters, digits, '.', '_', '/' or '-'",
+  [PATTERNS.unitPath.source]:
+    "a unit's path from the root, names joined by '/' (Workloads/Prod); each name of letters, digits, '_' and single '-', starting with a letter",
 };
 
 const pattern = (re: RegExp) => z.string().regex(re);
@@ -174,6 +177,42 @@ const GuardrailsSchema = z
   })
   .meta({ description: "Service control policies attached at the organization root." });
 
+const unitFlag = (description: string) => z.boolean().optional().meta({ description });
+
+const UnitGuardrailsSchema = z
+  .strictObject({
+    denyAll: z.boolean().optional().meta({
+      description:
+        "Deny every action to every principal but the execution role: where retired accounts wait, their resources and state kept.",
+    }),
+    regions: z.array(Region).min(1).optional().meta({
+      description:
+        "Regions the unit's accounts may work in: some of `organization.regions` (and of the parent unit's, which a nested unit may narrow, never widen).",
+    }),
+    denyRootUser: unitFlag("Turn on `guardrails.denyRootUser` for this unit where the root has it off."),
+    denyLeaveOrganization: unitFlag("Turn on `guardrails.denyLeaveOrganization` for this unit."),
+    protectBaseline: unitFlag("Turn on `guardrails.protectBaseline` for this unit."),
+    denyIamUsers: unitFlag("Turn on `guardrails.denyIamUsers` for this unit (with protectBaseline)."),
+  })
+  .meta({
+    description:
+      "Guardrails a unit adds to the root's, in an SCP attached to the unit and inherited by the units under it. A unit adds, never lifts: `false` where the root's is on is an error.",
+  });
+
+const UnitSchema = z
+  .strictObject({
+    guardrails: UnitGuardrailsSchema.optional(),
+  })
+  .meta({ description: "An organizational unit; its parent is the path without its last name." });
+
+const PlacementSchema = z
+  .strictObject({
+    byEnvironment: z.record(pattern(PATTERNS.name), pattern(PATTERNS.unitPath)).optional().meta({
+      description: "The unit of each environment's accounts that name none themselves.",
+    }),
+  })
+  .meta({ description: "Where accounts live when they do not say (`unit`); the root otherwise." });
+
 const OrganizationSchema = z
   .strictObject({
     name: pattern(PATTERNS.orgName).meta({ description: "Short name that prefixes every global name." }),
@@ -194,6 +233,15 @@ const OrganizationSchema = z
     state: StateSchema.optional(),
     github: GithubSchema.optional(),
     guardrails: GuardrailsSchema.prefault({}),
+    units: keyedRecord(PATTERNS.unitPath, UnitSchema).optional().meta({
+      description:
+        "The organizational units under the root, by path (`Workloads`, `Workloads/Prod`): a unit's parent must be listed too. Without `units`, fleetfile leaves accounts where they are.",
+    }),
+    placement: PlacementSchema.optional(),
+    retiredUnit: pattern(PATTERNS.unitPath).default("Suspended").meta({
+      description:
+        "The unit retired accounts move to: a top-level unit with the deny-all guardrail, made when an account is retired.",
+    }),
   })
   .meta({ description: "The organization as a whole." });
 
@@ -296,6 +344,13 @@ const AccountSchema = z
       .strictObject({ monthlyUsd: z.number().positive().meta({ description: "Monthly budget in USD." }) })
       .optional()
       .meta({ description: "Monthly cost budget; alerts go to the account's channel." }),
+    unit: pattern(PATTERNS.unitPath).optional().meta({
+      description: "Path of the unit the account lives in; defaults to its environment's (`placement`), else the root.",
+    }),
+    retired: z.boolean().default(false).meta({
+      description:
+        "Retire the account: it moves to `organization.retiredUnit` (deny-all) and keeps its workspace and state. Closing it stays a deliberate step (docs/access.md).",
+    }),
   })
   .meta({ description: "An AWS account; its key is its stable identity." });
 

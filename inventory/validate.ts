@@ -30,7 +30,168 @@ export function checkMeaning(inventory: Inventory): Problem[] {
     ...checkAsns(inventory),
     ...checkPrincipals(inventory, accounts),
     ...checkBackend(inventory),
+    ...checkUnits(inventory, accounts),
   ];
+}
+
+/** Deepest nesting of units AWS Organizations allows under the root. */
+const MAX_UNIT_DEPTH = 5;
+/** Guardrails a unit may turn on, never off. */
+const UNIT_FLAGS = ["denyRootUser", "denyLeaveOrganization", "protectBaseline", "denyIamUsers"] as const;
+
+/**
+ * Units: each one's parent listed, no deeper than AWS allows, guardrails that add to the
+ * root's and never lift them, regions that narrow; placements and accounts that name
+ * units that exist; retirements only of accounts that can be retired.
+ */
+function checkUnits(inventory: Inventory, accounts: readonly Account[]): Problem[] {
+  const org = inventory.organization;
+  const units = org.units ?? {};
+  const paths = Object.keys(units);
+  const known = new Set([...paths, org.retiredUnit]);
+  const problems: Problem[] = [];
+  /** The regions a unit's accounts may work in: its own, else its nearest ancestor's, else the organization's. */
+  const regionsOf = (path: string | null): readonly string[] => {
+    for (let p = path; p; p = p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : null) {
+      const regions = Object.hasOwn(units, p) ? units[p].guardrails?.regions : undefined;
+      if (regions) return regions;
+    }
+    return org.regions;
+  };
+  for (const path of paths) {
+    const at = ["organization", "units", path];
+    const names = path.split("/");
+    const parent = names.length > 1 ? names.slice(0, -1).join("/") : null;
+    if (names.length > MAX_UNIT_DEPTH) {
+      problems.push(
+        error(
+          at,
+          `unit is ${names.length} levels deep`,
+          `allowed: at most ${MAX_UNIT_DEPTH} levels under the root`,
+          true,
+        ),
+      );
+    }
+    if (parent && !Object.hasOwn(units, parent)) {
+      problems.push(
+        error(at, `its parent unit "${parent}" is not listed`, `add "${parent}" to organization.units`, true),
+      );
+    }
+    const guardrails = units[path].guardrails ?? {};
+    for (const flag of UNIT_FLAGS) {
+      if (guardrails[flag] === false && org.guardrails[flag] !== false) {
+        problems.push(
+          error(
+            [...at, "guardrails", flag],
+            `${flag} is false, lifting the root's guardrail`,
+            "allowed: true, or leave it out: a unit adds guardrails to the root's, never lifts them",
+          ),
+        );
+      }
+    }
+    const allowed = regionsOf(parent);
+    (guardrails.regions ?? []).forEach((region, i) => {
+      if (!allowed.includes(region)) {
+        problems.push(
+          error(
+            [...at, "guardrails", "regions", i],
+            `region ${region} is outside what ${parent ? `unit ${parent}` : "the organization"} allows`,
+            `allowed: ${allowed.join(", ")} (a unit narrows its parent's regions, never widens them)`,
+          ),
+        );
+      }
+    });
+    if (path === org.retiredUnit && guardrails.denyAll === false) {
+      problems.push(
+        error(
+          [...at, "guardrails", "denyAll"],
+          "the retired unit has denyAll false",
+          "allowed: true, or leave it out: retired accounts are denied everything",
+        ),
+      );
+    }
+  }
+  if (org.retiredUnit.includes("/") && !Object.hasOwn(units, org.retiredUnit) && accounts.some((a) => a.retired)) {
+    problems.push(
+      error(
+        ["organization", "retiredUnit"],
+        `"${org.retiredUnit}" is nested but not listed under units`,
+        "list it and its parents under organization.units, or name a top-level unit",
+      ),
+    );
+  }
+  for (const [env, path] of Object.entries(org.placement?.byEnvironment ?? {})) {
+    const at = ["organization", "placement", "byEnvironment", env];
+    if (!org.environments.includes(env)) {
+      problems.push(
+        error(at, `environment "${env}" is not one of organization.environments`, allowedOf(org.environments), true),
+      );
+    }
+    if (!known.has(path))
+      problems.push(error(at, `unit "${path}" is not listed under organization.units`, allowedOf(paths)));
+  }
+  const trusted = org.identity.trustedAccount;
+  const hub = inventory.network?.hubAccount;
+  for (const account of accounts) {
+    const spec = inventory.accounts[account.key];
+    if (spec.unit !== undefined) {
+      if (account.type === "management") {
+        problems.push(
+          error(
+            at(account, "unit"),
+            "the management account has a unit",
+            "leave it out: the management account stays at the root",
+          ),
+        );
+      } else if (!org.units) {
+        problems.push(
+          error(
+            at(account, "unit"),
+            `unit "${spec.unit}" is set, but organization.units lists no units`,
+            "list the unit under organization.units",
+          ),
+        );
+      } else if (!known.has(spec.unit)) {
+        problems.push(
+          error(at(account, "unit"), `unit "${spec.unit}" is not listed under organization.units`, allowedOf(paths)),
+        );
+      }
+    }
+    if (spec.retired) {
+      const core = account.type !== "workload" || account.key === trusted || account.key === hub;
+      if (core) {
+        problems.push(
+          error(
+            at(account, "retired"),
+            `${account.key} cannot be retired: the organization depends on it`,
+            "retire workload accounts only",
+          ),
+        );
+      } else if (!account.id) {
+        problems.push(
+          error(
+            at(account, "retired"),
+            "a pending account has nothing to retire",
+            "delete it from the inventory instead: it was never created",
+          ),
+        );
+      }
+    }
+    if (typeof account.unit === "string" && known.has(account.unit) && !account.retired) {
+      const allowed = regionsOf(account.unit);
+      const outside = account.regions.filter((r) => !allowed.includes(r));
+      if (outside.length > 0) {
+        problems.push(
+          error(
+            at(account, "regions"),
+            `governs ${outside.join(", ")}, which unit ${account.unit} denies`,
+            `allowed: ${allowed.join(", ")}, or place the account in another unit`,
+          ),
+        );
+      }
+    }
+  }
+  return problems;
 }
 
 /**

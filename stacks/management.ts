@@ -3,9 +3,10 @@ import { RamSharingWithOrganization } from "@cdktf/provider-aws/lib/ram-sharing-
 import { AccountVending } from "../constructs/account-vending.js";
 import { TerraformOutput } from "../constructs/cdktf.js";
 import { Guardrails } from "../constructs/guardrails.js";
+import { OrganizationalUnits } from "../constructs/organizational-units.js";
 import { PipelineRoles } from "../constructs/pipeline-roles.js";
 import { TerraformCloudStackSet } from "../constructs/terraform-cloud-access.js";
-import { coreAccount } from "../inventory/model.js";
+import { coreAccount, unitsOf } from "../inventory/model.js";
 import {
   type AccountStack,
   applyRoleNamesOf,
@@ -32,10 +33,22 @@ export function addManagement(stack: AccountStack): void {
   const { organization } = stack;
   const org = organization.inventory.organization;
   const members = organization.accounts.filter((a) => a.type !== "management");
+  const rootId = readOrganization(stack).roots.get(0).id;
+  const units = addUnits(stack, rootId);
   new AccountVending(stack, "accounts", {
     provider: stack.globalProvider,
     roleName: org.executionRoleName,
-    accounts: Object.fromEntries(members.map((a) => [a.key, { name: a.name, email: a.email, id: a.id }])),
+    accounts: Object.fromEntries(
+      members.map((a) => [
+        a.key,
+        {
+          name: a.name,
+          email: a.email,
+          id: a.id,
+          parentId: a.unit === undefined ? undefined : a.unit === null ? rootId : units.get(a.unit),
+        },
+      ]),
+    ),
   });
   new Guardrails(stack, "guardrails", {
     provider: stack.globalProvider,
@@ -51,7 +64,7 @@ export function addManagement(stack: AccountStack): void {
     ),
     logArchiveAccountId: coreAccount(organization, "log-archive").id ?? "",
     auditAccountId: coreAccount(organization, "audit").id ?? "",
-    rootId: readOrganization(stack).roots.get(0).id,
+    rootId,
   });
   new OrganizationsDelegatedAdministrator(stack, "config-administrator", {
     provider: stack.globalProvider,
@@ -68,10 +81,46 @@ export function addManagement(stack: AccountStack): void {
       project: org.terraformCloud.project,
       roleNames: terraformCloudRoleNamesOf(organization),
       workspaces: Object.fromEntries(members.flatMap((a) => (a.id ? [[a.id, a.workspace]] : []))),
-      rootId: readOrganization(stack).roots.get(0).id,
+      rootId,
       region: org.homeRegion,
     });
   }
+}
+
+/**
+ * The organizational units and the guardrails each adds; a unit's flags count only where
+ * the root's guardrail is off (validation refuses lifting one). Returns each unit's id by path.
+ */
+function addUnits(stack: AccountStack, rootId: string): ReadonlyMap<string, string> {
+  const { organization } = stack;
+  const org = organization.inventory.organization;
+  const units = unitsOf(organization);
+  if (units.length === 0) return new Map();
+  const added = (flag: keyof typeof org.guardrails, on: boolean | undefined) =>
+    (on && !org.guardrails[flag]) || undefined;
+  return new OrganizationalUnits(stack, "units", {
+    provider: stack.globalProvider,
+    rootId,
+    namePrefix: org.name,
+    writerRoleNames: [org.executionRoleName, ...applyRoleNamesOf(organization)],
+    logArchiveAccountId: coreAccount(organization, "log-archive").id ?? "",
+    auditAccountId: coreAccount(organization, "audit").id ?? "",
+    units: units.map((unit) => ({
+      path: unit.path,
+      name: unit.name,
+      parent: unit.parent,
+      guardrails: {
+        denyAll: unit.guardrails.denyAll,
+        regions: unit.guardrails.regions,
+        flags: {
+          denyRootUser: added("denyRootUser", unit.guardrails.denyRootUser),
+          denyLeaveOrganization: added("denyLeaveOrganization", unit.guardrails.denyLeaveOrganization),
+          protectBaseline: added("protectBaseline", unit.guardrails.protectBaseline),
+          denyIamUsers: added("denyIamUsers", unit.guardrails.denyIamUsers),
+        },
+      },
+    })),
+  }).ids;
 }
 
 /** GitHub Actions' OIDC provider and plan and apply roles, and their ARNs as outputs for the workflows' variables. */

@@ -68,7 +68,7 @@ describe.each([
     const ws = management(s);
     const forEach = ws.single("aws_organizations_account").for_each as Record<string, Block>;
     const pendingKey = s.organization.accounts.find((a) => a.id === undefined)?.key ?? "";
-    expect(forEach[pendingKey]).toEqual({ name: pending[0], email: pending[1] });
+    expect(forEach[pendingKey]).toEqual({ name: pending[0], email: pending[1], parent: null });
     const imports = (ws.json.import ?? []) as Block[];
     const expected = s.organization.accounts
       .filter((a) => a.type !== "management" && a.id !== undefined)
@@ -82,7 +82,7 @@ describe.each([
     const s = synth();
     const forEach = management(s).single("aws_organizations_account").for_each as Record<string, Block>;
     for (const account of s.organization.accounts.filter((a) => a.type !== "management")) {
-      expect(forEach[account.key], account.key).toEqual({ name: account.name, email: account.email });
+      expect(forEach[account.key], account.key).toEqual({ name: account.name, email: account.email, parent: null });
     }
   });
 

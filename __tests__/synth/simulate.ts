@@ -224,8 +224,22 @@ export class PermissionModel {
         });
     const full = { name: "FullAWSAccess", policy: ALLOW_ALL };
     const rootRef = ref("data.aws_organizations_organization", "organization", "roots[0].id");
+    // The units from the root down to the account's, each with the policies attached to it.
+    const unitPath = this.synth.organization.accounts.find((a) => a.id === accountId)?.unit;
+    const units = ws.resources("aws_organizations_organizational_unit");
+    const chain =
+      typeof unitPath === "string" ? unitPath.split("/").map((_, i, all) => all.slice(0, i + 1).join("/")) : [];
+    const unitLevels = chain.map((path) => {
+      const found = units.find(([, u]) => (u.tags as Record<string, string>)["fleetfile:unit"] === path);
+      if (!found) throw new Error(`no unit ${path} in the management workspace`);
+      return {
+        orgIdentifier: path,
+        policies: [full, ...attached(ref("aws_organizations_organizational_unit", found[0], "id"))],
+      };
+    });
     return [
       { orgIdentifier: "r-root", policies: [full, ...attached(rootRef)] },
+      ...unitLevels,
       { orgIdentifier: accountId, policies: [full, ...attached(accountId)] },
     ];
   }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadInventoryFile } from "../../inventory/load.js";
 import { formatProblem } from "../../inventory/problems.js";
@@ -70,4 +71,32 @@ describe.skipIf(skip)("terraform validate of accounts.yaml", () => {
 
   for (const w of workspaces.filter((w) => !checked.includes(w)))
     it.skip(`${w.name}: needs ${missing.get(w.name)!.join(", ")}, not in the provider mirror ${mirror}`, () => {});
+});
+
+/**
+ * The management workspace of an organization with units (`__tests__/fixtures/synth/units.yaml`):
+ * units under units, their guardrails and every account placed, checked by Terraform itself.
+ */
+describe.skipIf(skip)("terraform validate of the management workspace with organizational units", () => {
+  let outdir = "";
+  let result: ValidateResult | undefined;
+
+  beforeAll(async () => {
+    outdir = mkdtempSync(join(tmpdir(), "fleetfile-validate-units-"));
+    const file = fileURLToPath(new URL("../fixtures/synth/units.yaml", import.meta.url));
+    const { organization, problems } = loadInventoryFile(file);
+    if (!organization) throw new Error(problems.map((p) => formatProblem(file, p)).join("\n"));
+    synthesize(organization, outdir);
+    const [management] = workspacesIn(outdir, ["acme-management"]);
+    const props: RunnerProps = { cliConfigFile: writeCliConfig() };
+    const [init] = await initEvery([management], props, { backend: false });
+    if (!init.ok) throw init.error;
+    result = await validate(management.dir, props);
+  }, 120_000);
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it("initializes offline and is valid", () => {
+    expect(result?.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(result?.valid).toBe(true);
+  });
 });
