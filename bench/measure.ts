@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { listWorkspaces } from "../review/affected.js";
+import { benchInventoryText } from "./inventory.js";
 
 /** What one measured command did. */
 export interface Measured {
@@ -84,4 +85,23 @@ export function countResources(outdir: string): { workspaces: number; resources:
     for (const byName of Object.values(config.resource ?? {})) resources += Object.keys(byName).length;
   }
   return { workspaces: stacks.length, resources };
+}
+
+/** The command every benchmark runs, as a user runs it: the bundle, built once. */
+export const FLEETFILE_ENTRY = "bin/fleetfile.mjs";
+
+/**
+ * `fleetfile synth` of the generated inventory of `workloads` workload accounts, written
+ * into `scratch`: the inventory file, the synth output and what the run measured.
+ */
+export async function measureSynth(
+  workloads: number,
+  scratch: string,
+): Promise<{ readonly file: string; readonly out: string; readonly run: Measured }> {
+  const file = join(scratch, `inventory-${workloads}.yaml`);
+  writeFileSync(file, benchInventoryText({ workloads }));
+  const out = join(scratch, `out-${workloads}`);
+  const run = await measure(process.execPath, [FLEETFILE_ENTRY, "synth", "--inventory", file, "--out", out]);
+  if (run.code !== 0) throw new Error(`synth of ${workloads} accounts failed:\n${run.stderr}`);
+  return { file, out, run };
 }

@@ -7,7 +7,7 @@
  * those: the plan workflow's wall time for 90 and 1,000 accounts over 1, 4 and 16 jobs and
  * over the number `affected --matrix` picks, with GitHub's concurrent-job limits.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
@@ -18,10 +18,8 @@ import { plannedChanges } from "../review/plan-json.js";
 import { shardCount } from "../review/shards.js";
 import { synthesize } from "../stacks/synthesize.js";
 import { inEveryWorkspace, initEvery, plan, workspacesIn } from "../terraform/runner.js";
-import { benchInventoryText } from "./inventory.js";
-import { measure } from "./measure.js";
+import { FLEETFILE_ENTRY, measure, measureSynth } from "./measure.js";
 
-const ENTRY = "bin/fleetfile.mjs";
 /** Workspaces planned at once in one job: the two cores of a standard GitHub-hosted Linux runner. */
 const POOL = 2;
 /**
@@ -79,15 +77,6 @@ async function measureBaselineChange(keep: string) {
   }
 }
 
-async function measureSynth(workloads: number, scratch: string) {
-  const file = join(scratch, `inventory-${workloads}.yaml`);
-  writeFileSync(file, benchInventoryText({ workloads }));
-  const out = join(scratch, `out-${workloads}`);
-  const run = await measure(process.execPath, [ENTRY, "synth", "--inventory", file, "--out", out]);
-  if (run.code !== 0) throw new Error(`synth of ${workloads} accounts failed:\n${run.stderr}`);
-  return { seconds: run.seconds, workspaces: accountWorkspaces(out).workspaces.length };
-}
-
 /** The comment command on `count` plans, copied round-robin from `jsonFiles`. */
 async function measureComment(jsonFiles: readonly string[], count: number, scratch: string) {
   const plans = join(scratch, `plans-${count}`);
@@ -96,7 +85,7 @@ async function measureComment(jsonFiles: readonly string[], count: number, scrat
     copyFileSync(jsonFiles[i % jsonFiles.length], join(plans, `acme-w${String(i).padStart(4, "0")}.json`));
   writeMark(plans, "plans");
   const markdown = join(scratch, `comment-${count}.md`);
-  const run = await measure(process.execPath, [ENTRY, "comment", "--plans", plans, "--markdown", markdown]);
+  const run = await measure(process.execPath, [FLEETFILE_ENTRY, "comment", "--plans", plans, "--markdown", markdown]);
   if (run.code !== 0) throw new Error(`comment failed:\n${run.stderr}`);
   return { seconds: run.seconds, peakMb: run.peakBytes / 1024 ** 2 };
 }
@@ -129,7 +118,11 @@ async function main(): Promise<void> {
   let comment: { seconds: number; peakMb: number };
   try {
     measured = await measureBaselineChange(scratch);
-    synth = { 90: await measureSynth(90, scratch), 1000: await measureSynth(1000, scratch) };
+    const synthOf = async (workloads: number) => {
+      const { out, run } = await measureSynth(workloads, scratch);
+      return { seconds: run.seconds, workspaces: accountWorkspaces(out).workspaces.length };
+    };
+    synth = { 90: await synthOf(90), 1000: await synthOf(1000) };
     comment = await measureComment(measured.jsonFiles, 1000, scratch);
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -7,8 +7,8 @@ import { listWorkspaces } from "../review/affected.js";
 import { writeCliConfig } from "../terraform/cli-config.js";
 import { defaultPoolSize } from "../terraform/pool.js";
 import { initEvery, validate, workspacesIn } from "../terraform/runner.js";
-import { benchInventory, benchInventoryText } from "./inventory.js";
-import { countResources, diskBytes, diskUsage, measure } from "./measure.js";
+import { benchInventory } from "./inventory.js";
+import { countResources, diskBytes, diskUsage, FLEETFILE_ENTRY, measure, measureSynth } from "./measure.js";
 
 /** One row of the benchmark table. */
 interface Row {
@@ -19,14 +19,9 @@ interface Row {
 }
 
 const MB = 1024 ** 2;
-const ENTRY = "bin/fleetfile.mjs";
 
 async function synthRow(workloads: number, scratch: string, rows: Row[], target?: { seconds: number; mb?: number }) {
-  const file = join(scratch, `inventory-${workloads}.yaml`);
-  writeFileSync(file, benchInventoryText({ workloads }));
-  const out = join(scratch, `out-${workloads}`);
-  const run = await measure(process.execPath, [ENTRY, "synth", "--inventory", file, "--out", out]);
-  if (run.code !== 0) throw new Error(`synth of ${workloads} accounts failed:\n${run.stderr}`);
+  const { file, out, run } = await measureSynth(workloads, scratch);
   const { workspaces, resources } = countResources(out);
   const met = target ? run.seconds <= target.seconds && (!target.mb || run.peakBytes / MB <= target.mb) : undefined;
   rows.push({
@@ -44,9 +39,9 @@ async function affectedRow(workloads: number, scratch: string, base: string, row
   const file = join(scratch, `inventory-${workloads}-edited.yaml`);
   writeFileSync(file, stringify(inventory));
   const head = join(scratch, `out-${workloads}-edited`);
-  const synth = await measure(process.execPath, [ENTRY, "synth", "--inventory", file, "--out", head]);
+  const synth = await measure(process.execPath, [FLEETFILE_ENTRY, "synth", "--inventory", file, "--out", head]);
   if (synth.code !== 0) throw new Error(`synth of the edited inventory failed:\n${synth.stderr}`);
-  const run = await measure(process.execPath, [ENTRY, "affected", "--base", base, "--head", head]);
+  const run = await measure(process.execPath, [FLEETFILE_ENTRY, "affected", "--base", base, "--head", head]);
   rows.push({
     what: `affected after a one-account edit, ${workloads} workload accounts`,
     value: `${run.seconds.toFixed(2)} s`,

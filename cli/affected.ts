@@ -1,8 +1,9 @@
 import { affectedWorkspaces, describeRenames, listWorkspaces, renamedAccounts } from "../review/affected.js";
 import { checkReadable, readMark } from "../review/output-folder.js";
-import { MAX_SHARDS, resourceWeight, shardCount, shardWorkspaces, WORKSPACES_PER_SHARD } from "../review/shards.js";
+import { MAX_SHARDS, resourceWeight, shardMatrix, shardWorkspaces, WORKSPACES_PER_SHARD } from "../review/shards.js";
 import {
   type CommandSpec,
+  MATRIX_WITH_SHARDS,
   type ParseArgsOptionsConfig,
   parseCommand,
   type ShardOption,
@@ -44,11 +45,11 @@ export function affectedCommand(args: readonly string[]): number {
   if (!values.base || !values.head)
     throw new UsageError("affected needs --base DIR and --head DIR (two synth outputs)", SPEC.usage);
   const split = shardOption(values.shards, values.shard, MAX_SHARDS);
-  if (split && values.matrix) throw new UsageError("--matrix lists every shard; leave out --shards and --shard");
+  if (split && values.matrix) throw new UsageError(MATRIX_WITH_SHARDS);
   const all = checkedAffected(values.base, values.head, "--base", "--head");
   const planned = all.filter((a) => a.change !== "removed").map((a) => a.workspace);
   if (values.matrix) {
-    console.log(JSON.stringify({ shard: Array.from({ length: shardCount(planned.length) }, (_, i) => i) }));
+    console.log(JSON.stringify(shardMatrix(planned.length)));
     return 0;
   }
   const mine = split ? new Set(shardOf(planned, values.head, split)) : undefined;

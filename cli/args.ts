@@ -94,6 +94,9 @@ export interface ShardOption {
   readonly shard: number;
 }
 
+/** Refusal of `--matrix` beside `--shards`/`--shard`: the matrix lists every group. */
+export const MATRIX_WITH_SHARDS = "--matrix lists every shard; leave out --shards and --shard";
+
 /**
  * `--shards N --shard I`, checked: both or neither, whole numbers, `0 <= I < N <= max`.
  */

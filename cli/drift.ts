@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { driftOf, renderDriftReport, renderWorkspaceDrift, type WorkspaceDrift } from "../review/drift.js";
 import { checkReadable, checkReplaceable, writeMark } from "../review/output-folder.js";
-import { MAX_SHARDS, shardCount, WORKSPACES_PER_SHARD } from "../review/shards.js";
+import { MAX_SHARDS, shardMatrix, WORKSPACES_PER_SHARD } from "../review/shards.js";
 import { writeCliConfig } from "../terraform/cli-config.js";
 import { createProgress } from "../terraform/progress.js";
 import { inEveryWorkspace, initEvery, plan, workspacesIn } from "../terraform/runner.js";
@@ -10,6 +10,7 @@ import { accountWorkspaces, chooseWorkspaces, SYNTH_HINT, shardOf } from "./affe
 import {
   type CommandSpec,
   jobsOption,
+  MATRIX_WITH_SHARDS,
   type ParseArgsOptionsConfig,
   parseCommand,
   readOnlyAccess,
@@ -65,13 +66,13 @@ export async function driftCommand(args: readonly string[]): Promise<number> {
   const size = jobsOption(values.jobs);
   const readOnly = readOnlyAccess(values.access);
   const split = shardOption(values.shards, values.shard, MAX_SHARDS);
-  if (split && values.matrix) throw new UsageError("--matrix lists every shard; leave out --shards and --shard");
+  if (split && values.matrix) throw new UsageError(MATRIX_WITH_SHARDS);
   checkReadable(values.synth, "synth", `--synth ${values.synth}`, SYNTH_HINT);
   const whole = chooseWorkspaces(accountWorkspaces(values.synth).workspaces, values.synth, {
     only: values.only,
   }).chosen;
   if (values.matrix) {
-    console.log(JSON.stringify({ shard: Array.from({ length: shardCount(whole.length) }, (_, i) => i) }));
+    console.log(JSON.stringify(shardMatrix(whole.length)));
     return 0;
   }
   const replaceable = checkReplaceable(values.out, "drift", `--out ${values.out}`);

@@ -26,6 +26,11 @@ export function shardCount(count: number, perShard = WORKSPACES_PER_SHARD): numb
   return Math.min(MAX_SHARDS, Math.ceil(count / perShard));
 }
 
+/** The GitHub Actions matrix of the jobs `count` workspaces need: `{"shard":[0,...]}`, none for none. */
+export function shardMatrix(count: number): { shard: number[] } {
+  return { shard: Array.from({ length: shardCount(count) }, (_, i) => i) };
+}
+
 /**
  * `workspaces` split into `shards` groups of about equal weight: heaviest first, each to
  * the lightest group so far (ties to the lower index), every group then in name order.
