@@ -63,6 +63,24 @@ describe("imports", () => {
     expect(offenders).toEqual([]);
   });
 
+  it("fails when the AWS SDK is loaded outside aws/ (and the tests): every other command starts without it", () => {
+    expect(
+      importing(/^@aws-sdk\//).filter((file) => !file.startsWith("__tests__/") && !file.startsWith("aws/")),
+    ).toEqual([]);
+    expect(importing(/^@aws-sdk\//)).toContain("aws/discover.ts");
+  });
+
+  it("fails when the AWS layer imports Terraform, the stacks or a command", () => {
+    const offenders = sources()
+      .filter((file) => file.startsWith("aws/"))
+      .filter((file) =>
+        /from\s+["'](cdktf|@cdktf\/[^"']+|\.\.\/(stacks|constructs|cli)\/[^"']*)["']/.test(
+          readFileSync(join(ROOT, file), "utf8"),
+        ),
+      );
+    expect(offenders).toEqual([]);
+  });
+
   it("fails when review logic starts a process", () => {
     const offenders = sources()
       .filter((file) => file.startsWith("review/"))

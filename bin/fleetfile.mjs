@@ -8,7 +8,17 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bundle = join(root, "dist", "fleetfile.mjs");
-const SOURCES = ["main.ts", "package-lock.json", "cli", "inventory", "stacks", "constructs", "review", "terraform"];
+const SOURCES = [
+  "main.ts",
+  "package-lock.json",
+  "aws",
+  "cli",
+  "inventory",
+  "stacks",
+  "constructs",
+  "review",
+  "terraform",
+];
 
 function newestSource() {
   let newest = 0;
@@ -37,6 +47,8 @@ if (built < newestSource()) {
     format: "esm",
     target: "node20",
     logLevel: "warning",
+    // The AWS SDK loads from node_modules, and only in the commands that call AWS.
+    external: ["@aws-sdk/*"],
     // cdktf and the provider are CommonJS; give the ESM bundle a require of its own.
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

@@ -13,6 +13,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   drift: async () => (await import("./drift.js")).driftCommand,
   comment: async () => (await import("./comment.js")).commentCommand,
   sandbox: async () => (await import("./sandbox.js")).sandboxCommand,
+  init: async () => (await import("./init.js")).initCommand,
+  discover: async () => (await import("./discover.js")).discoverCommand,
 };
 
 /** Commands that only fleetfile itself runs, left out of the usage. */
@@ -30,7 +32,9 @@ export const USAGE = `usage: fleetfile <command> [options]   (fleetfile <command
   record-ids  write the ids of vended accounts into the inventory (after the management apply)
   drift       plan every workspace against the real resources and report what changed outside Terraform
   comment     the pull request comment from a plans folder
-  sandbox     apply every workspace to a local AWS emulator (moto) and check for drift`;
+  sandbox     apply every workspace to a local AWS emulator (moto) and check for drift
+  init        write a starting inventory read from an existing AWS organization
+  discover    record what of the baseline already exists in the accounts, for synth to import`;
 
 /**
  * Runs one command; returns the exit code. Without a command it synthesizes, which is

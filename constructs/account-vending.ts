@@ -1,7 +1,8 @@
 import { OrganizationsAccount } from "@cdktf/provider-aws/lib/organizations-account";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
-import { TerraformIterator, TerraformOutput, type TerraformStack } from "./cdktf.js";
+import { TerraformIterator, TerraformOutput } from "./cdktf.js";
+import { importExisting } from "./imports.js";
 
 /** One member account as AWS Organizations knows it. */
 export interface VendedAccount {
@@ -27,11 +28,6 @@ export interface AccountVendingProps {
 
 /** Name of the management workspace's output that maps each member account's key to its id, vended ones included. */
 export const ACCOUNT_IDS_OUTPUT = "account_ids";
-
-/** Terraform address of the account with `key` (inside the management workspace). */
-export function accountAddress(key: string): string {
-  return `aws_organizations_account.accounts["${key}"]`;
-}
 
 /**
  * Every member account as one `for_each` resource with `prevent_destroy`: accounts without
@@ -64,10 +60,9 @@ export class AccountVending extends Construct {
       lifecycle: { preventDestroy: true, ignoreChanges: ["name", "email", "role_name", "iam_user_access_to_billing"] },
     });
     accounts.overrideLogicalId("accounts");
-    const imports = Object.entries(props.accounts).flatMap(([key, account]) =>
-      account.id ? [{ to: accountAddress(key), id: account.id }] : [],
-    );
-    if (imports.length > 0) (accounts.cdktfStack as TerraformStack).addOverride("import", imports);
+    for (const [key, account] of Object.entries(props.accounts)) {
+      if (account.id) importExisting(accounts, account.id, key);
+    }
     // Read after an apply to write the ids of vended accounts back into the inventory (cli/record-ids.ts).
     const vended = TerraformIterator.fromResources(accounts);
     new TerraformOutput(this, "ids", {

@@ -4,6 +4,7 @@ import { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizat
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
 import { exceptRoles, type GuardrailFlags, guardrailStatements, regionStatements } from "./guardrails.js";
+import { importExisting } from "./imports.js";
 import { type PolicyStatement, policyDocument } from "./policy.js";
 
 /** The guardrails a unit adds to those above it. */
@@ -23,6 +24,11 @@ export interface UnitSpec {
   readonly name: string;
   /** Path of the parent unit; `null` for a unit directly under the root. */
   readonly parent: string | null;
+  /**
+   * Id of a unit that exists already: imported into state, then managed like the others.
+   * @default - created
+   */
+  readonly id?: string;
   readonly guardrails: UnitGuardrails;
 }
 
@@ -108,6 +114,7 @@ export class OrganizationalUnits extends Construct {
         parentId,
         tags: { "fleetfile:unit": unit.path },
       });
+      if (unit.id) importExisting(created, unit.id);
       ids.set(unit.path, created.id);
       const statements = unitStatements(unit.guardrails, props);
       if (statements.length === 0) continue;

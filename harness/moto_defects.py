@@ -486,6 +486,36 @@ def sts_assume_missing_role() -> tuple[bool, str]:
     return True, f"AssumeRole of {missing}, which does not exist, handed out credentials"
 
 
+def guardduty_one_detector() -> tuple[bool, str]:
+    guardduty = client("guardduty")
+    guardduty.create_detector(Enable=True)
+    failures = refused(lambda: guardduty.create_detector(Enable=True), "BadRequestException", "a second CreateDetector")
+    return bool(failures), "; ".join(failures) or "a second detector is refused"
+
+
+def guardduty_tag_resource() -> tuple[bool, str]:
+    guardduty = client("guardduty")
+    detector = guardduty.create_detector(Enable=True)["DetectorId"]
+    arn = f"arn:aws:guardduty:{REGION}:{boto_account()}:detector/{detector}"
+    try:
+        guardduty.tag_resource(ResourceArn=arn, Tags={"team": "platform"})
+    except Exception as cause:
+        return True, f"TagResource of a detector raised {type(cause).__name__}: {cause}"
+    tags = guardduty.get_detector(DetectorId=detector).get("Tags", {})
+    return tags != {"team": "platform"}, f"the detector's tags after TagResource: {tags}"
+
+
+def config_empty_exclusion() -> tuple[bool, str]:
+    group = {"allSupported": True, "includeGlobalResourceTypes": True, "exclusionByResourceTypes": {}}
+    try:
+        client("config").put_configuration_recorder(
+            ConfigurationRecorder={"name": "default", "roleARN": f"arn:aws:iam::{boto_account()}:role/config", "recordingGroup": group}
+        )
+    except Exception as cause:
+        return True, f"a recorder with exclusionByResourceTypes {{}} raised {type(cause).__name__}: {cause}"
+    return False, "a recorder with exclusionByResourceTypes {} is accepted"
+
+
 def boto_account() -> str:
     return client("sts").get_caller_identity()["Account"]
 
@@ -580,6 +610,9 @@ CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
     "sts-assume-missing-role": sts_assume_missing_role,
     "iam-trust-account-principal": iam_trust_account_principal,
     "iam-auth-signature-without-body": iam_auth_signature_without_body,
+    "guardduty-one-detector": guardduty_one_detector,
+    "guardduty-tag-resource": guardduty_tag_resource,
+    "config-empty-exclusion": config_empty_exclusion,
 }
 
 

@@ -1063,6 +1063,84 @@ def patch_iam_auth_signature_without_body() -> None:
     IAMRequestBase._create_aws_request = create_aws_request
 
 
+def patch_guardduty_one_detector() -> None:
+    """CreateDetector refuses a second detector in an account and region, as AWS does.
+
+    moto creates as many as asked; a baseline that creates its own detector in an account
+    where one exists would apply in the sandbox and fail in AWS ("a detector already exists").
+    """
+    from moto.guardduty.exceptions import GuardDutyException
+    from moto.guardduty.models import GuardDutyBackend
+
+    create = GuardDutyBackend.create_detector
+
+    def create_detector(self: GuardDutyBackend, *args: Any, **kwargs: Any) -> str:
+        if self.detectors:
+            raise GuardDutyException(
+                "BadRequestException",
+                "The request is rejected because a detector already exists for the current account.",
+            )
+        return create(self, *args, **kwargs)
+
+    GuardDutyBackend.create_detector = create_detector
+
+
+def patch_guardduty_tag_resource() -> None:
+    """TagResource and UntagResource of a GuardDuty detector, which moto lacks (404).
+
+    A detector created by Terraform gets its tags in CreateDetector; an existing detector
+    imported into Terraform gets the provider's default tags through TagResource, which
+    fails with "invalid character '<'" (moto's HTML 404 page) and stops the apply.
+    """
+    from urllib.parse import unquote
+
+    from moto.guardduty import urls
+    from moto.guardduty.responses import GuardDutyResponse
+
+    def detector_of(self: GuardDutyResponse) -> Any:
+        arn = unquote(self.path.split("/tags/", 1)[1])
+        return self.guardduty_backend.get_detector(arn.rsplit("/", 1)[-1])
+
+    def tag_resource(self: GuardDutyResponse) -> str:
+        detector_of(self).tags.update(self._get_param("tags") or {})
+        return "{}"
+
+    def untag_resource(self: GuardDutyResponse) -> str:
+        tags = detector_of(self).tags
+        for key in self.querystring.get("tagKeys", []):
+            tags.pop(key, None)
+        return "{}"
+
+    def list_tags_for_resource(self: GuardDutyResponse) -> str:
+        return json.dumps({"tags": detector_of(self).tags})
+
+    GuardDutyResponse.tag_resource = tag_resource
+    GuardDutyResponse.untag_resource = untag_resource
+    GuardDutyResponse.list_tags_for_resource = list_tags_for_resource
+    urls.url_paths["{0}/tags/(?P<resource_arn>.+)$"] = GuardDutyResponse.dispatch
+
+
+def patch_config_empty_exclusion() -> None:
+    """PutConfigurationRecorder accepts `exclusionByResourceTypes: {}` beside allSupported, as AWS does.
+
+    moto refuses it (InvalidRecordingGroupException) unless the exclusion holds an empty
+    list; the provider sends `{}` when it updates a recorder it has read back, so every
+    update of an existing (imported) recorder fails.
+    """
+    from moto.config.models import ConfigBackend
+
+    put = ConfigBackend.put_configuration_recorder
+
+    def put_configuration_recorder(self: ConfigBackend, config_recorder: dict[str, Any]) -> None:
+        group = config_recorder.get("recordingGroup") or {}
+        exclusion = group.get("exclusionByResourceTypes")
+        if exclusion is not None and not exclusion.get("resourceTypes"):
+            group["exclusionByResourceTypes"] = {"resourceTypes": []}
+        return put(self, config_recorder)
+
+    ConfigBackend.put_configuration_recorder = put_configuration_recorder
+
+
 PATCHES: dict[str, Callable[[], None]] = {
     "cloudtrail-trail-arn": patch_cloudtrail_trail_arn,
     "cloudtrail-describe-name-filter": patch_cloudtrail_describe_name_filter,
@@ -1088,6 +1166,9 @@ PATCHES: dict[str, Callable[[], None]] = {
     "sts-assume-missing-role": patch_sts_assume_missing_role,
     "iam-trust-account-principal": patch_iam_trust_account_principal,
     "iam-auth-signature-without-body": patch_iam_auth_signature_without_body,
+    "guardduty-one-detector": patch_guardduty_one_detector,
+    "guardduty-tag-resource": patch_guardduty_tag_resource,
+    "config-empty-exclusion": patch_config_empty_exclusion,
 }
 """Every patch, by the name of the defect it mends (the names `moto_defects.py` reports)."""
 
@@ -1102,7 +1183,8 @@ def seed_organization(spec: dict[str, Any]) -> None:
     """Creates an organization as it exists before fleetfile first runs: managed from
     `spec["management"]`, with every member of `spec["members"]` under its own id.
 
-    Each account is `{"id", "name", "email"}`; `spec["prerequisites"]` names the steps a
+    Each account is `{"id", "name", "email"}`, a member with `"invited": true` lacks the
+    execution role, as an account invited into the organization does; `spec["prerequisites"]` names the steps a
     user does by hand before the first apply (PREREQUISITES below). moto's CreateAccount draws a random id;
     the inventory's ids are pinned by drawing exactly those. As in AWS, each member gets
     an execution role (`spec["executionRoleName"]`, by default OrganizationAccountAccessRole),
@@ -1118,15 +1200,24 @@ def seed_organization(spec: dict[str, Any]) -> None:
     backend.create_organization(region="us-east-1", FeatureSet="ALL")
     backend.org.master_account_email = management["email"]
     backend.accounts[0].name, backend.accounts[0].email = management["name"], management["email"]
+    role = spec.get("executionRoleName", "OrganizationAccountAccessRole")
     for member in spec["members"]:
         with mock.patch.object(utils, "make_random_account_id", return_value=member["id"]):
-            backend.create_account(
-                AccountName=member["name"],
-                Email=member["email"],
-                RoleName=spec.get("executionRoleName", "OrganizationAccountAccessRole"),
-            )
+            backend.create_account(AccountName=member["name"], Email=member["email"], RoleName=role)
+        if member.get("invited"):
+            remove_role(member["id"], role)
     for name in spec.get("prerequisites", []):
         PREREQUISITES[name](backend, spec)
+
+
+def remove_role(account: str, name: str) -> None:
+    """An account without the execution role, as an account invited into the organization is."""
+    from moto.iam.models import iam_backends
+
+    iam = iam_backends[account]["aws"]
+    for arn in list(iam.get_role(name).managed_policies):
+        iam.detach_role_policy(arn, name)
+    iam.delete_role(name)
 
 
 def create_identity_principals(backend: Any, spec: dict[str, Any]) -> None:

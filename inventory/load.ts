@@ -1,5 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import {
   type Document,
   isMap,
@@ -12,6 +13,7 @@ import {
   parseDocument,
   visit,
 } from "yaml";
+import { checkDiscovery, type Discovery, discoveryPathOf, loadDiscoveryBeside } from "./discovery.js";
 import { type Organization, resolveOrganization } from "./model.js";
 import { error, type FieldPath, type Problem, sortProblems, warning } from "./problems.js";
 import type { Inventory } from "./schema.js";
@@ -54,11 +56,20 @@ export function loadInventoryFile(path: string): LoadResult {
       ],
     };
   }
-  return loadInventoryText(path, text);
+  return loadInventoryText(path, text, loadDiscoveryBeside(path));
 }
 
-/** Parses and checks inventory text: YAML first, then shape, then meaning. */
-export function loadInventoryText(file: string, text: string): LoadResult {
+/** A discovery file as read: what it holds, or the problems that stop it being used. */
+export interface DiscoveryLoad {
+  readonly discovery?: Discovery;
+  readonly problems: readonly Problem[];
+}
+
+/**
+ * Parses and checks inventory text: YAML first, then shape, then meaning, then what
+ * `discover` found (`discovered`, when given), which the organization then carries.
+ */
+export function loadInventoryText(file: string, text: string, discovered?: DiscoveryLoad): LoadResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const position = (offset: number) => lineCounter.linePos(offset);
@@ -68,7 +79,10 @@ export function loadInventoryText(file: string, text: string): LoadResult {
     );
     const sorted = sortProblems(placed);
     const failed = sorted.some((p) => p.severity === "error");
-    return { file, problems: sorted, organization: failed || !inventory ? undefined : resolveOrganization(inventory) };
+    if (failed || !inventory) return { file, problems: sorted };
+    const organization = resolveOrganization(inventory);
+    const discovery = discovered?.discovery;
+    return { file, problems: sorted, organization: discovery ? { ...organization, discovery } : organization };
   };
 
   // A parser that ran out of stack has nested too deep to say anything else usefully.
@@ -107,7 +121,14 @@ export function loadInventoryText(file: string, text: string): LoadResult {
   }
   const shape = checkShape(value);
   if (!shape.inventory) return finish([...yamlProblems, ...shape.problems, ...meaningBeside(value, shape.problems)]);
-  return finish([...yamlProblems, ...checkMeaning(shape.inventory)], shape.inventory);
+  const discovery = discovered?.discovery;
+  const beside = discovery
+    ? checkDiscovery(resolveOrganization(shape.inventory), discovery, basename(discoveryPathOf(file)))
+    : [];
+  return finish(
+    [...yamlProblems, ...checkMeaning(shape.inventory), ...(discovered?.problems ?? []), ...beside],
+    shape.inventory,
+  );
 }
 
 /**

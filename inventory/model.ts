@@ -1,3 +1,4 @@
+import type { Discovery } from "./discovery.js";
 import { renderTemplate, workspaceName } from "./naming.js";
 import type { AccountSpec, AccountType, Inventory } from "./schema.js";
 
@@ -41,6 +42,8 @@ export interface Organization {
   /** Every account, in the order of the file. */
   readonly accounts: readonly Account[];
   readonly byKey: ReadonlyMap<string, Account>;
+  /** What `discover` found already in the accounts (accounts.discovered.yaml), imported by synth. @default - nothing */
+  readonly discovery?: Discovery;
 }
 
 /** Works out names, emails, regions and channels of every account; assumes a validated inventory. */
@@ -91,8 +94,11 @@ function unitOf(inventory: Inventory, spec: AccountSpec): string | null | undefi
 /** One organizational unit, resolved: its path, name, parent path (`null`: the root) and the guardrails it adds. */
 export interface Unit {
   readonly path: string;
+  /** Its name in AWS: `name` when given, else the last name of its path. */
   readonly name: string;
   readonly parent: string | null;
+  /** Id of the unit when it exists already: imported, not created. */
+  readonly id?: string;
   readonly guardrails: NonNullable<NonNullable<Inventory["organization"]["units"]>[string]["guardrails"]>;
 }
 
@@ -102,20 +108,28 @@ export interface Unit {
  */
 export function unitsOf(organization: Organization): Unit[] {
   const org = organization.inventory.organization;
-  const declared = Object.entries(org.units ?? {}).map(([path, spec]) => ({ path, guardrails: spec.guardrails ?? {} }));
+  const declared = Object.entries(org.units ?? {}).map(([path, spec]) => ({
+    path,
+    id: spec.id,
+    name: spec.name,
+    guardrails: spec.guardrails ?? {},
+  }));
   const retiring = organization.accounts.some((a) => a.retired);
   const retired = declared.find((u) => u.path === org.retiredUnit);
   const all = [
     ...declared.map((u) => (u === retired ? { ...u, guardrails: { ...u.guardrails, denyAll: true } } : u)),
-    ...(retiring && !retired ? [{ path: org.retiredUnit, guardrails: { denyAll: true } }] : []),
+    ...(retiring && !retired
+      ? [{ path: org.retiredUnit, id: undefined, name: undefined, guardrails: { denyAll: true } }]
+      : []),
   ];
   return all
     .map((u) => {
       const names = u.path.split("/");
       return {
         path: u.path,
-        name: names[names.length - 1],
+        name: u.name ?? names[names.length - 1],
         parent: names.length > 1 ? names.slice(0, -1).join("/") : null,
+        ...(u.id ? { id: u.id } : {}),
         guardrails: u.guardrails,
       };
     })

@@ -31,6 +31,7 @@ export const PATTERNS = {
   githubRepository: /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/,
   gitBranch: /^[A-Za-z0-9._/-]{1,244}$/,
   unitPath: /^[A-Za-z][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*(\/[A-Za-z][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*)*$/,
+  unitId: /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/,
 } as const;
 
 /** Human wording of each pattern, used in error messages and docs. */
@@ -53,6 +54,7 @@ export const PATTERN_WORDS: Record<string, string> = {
   [PATTERNS.gitBranch.source]: "a branch name such as main: letters, digits, '.', '_', '/' or '-'",
   [PATTERNS.unitPath.source]:
     "a unit's path from the root, names joined by '/' (Workloads/Prod); each name of letters, digits, '_' and single '-', starting with a letter",
+  [PATTERNS.unitId.source]: "an organizational unit id such as ou-ab12-cd34ef56",
 };
 
 const pattern = (re: RegExp) => z.string().regex(re);
@@ -201,6 +203,12 @@ const UnitGuardrailsSchema = z
 
 const UnitSchema = z
   .strictObject({
+    id: pattern(PATTERNS.unitId).optional().meta({
+      description: "Id of a unit that already exists: imported and managed from then on, never created again.",
+    }),
+    name: z.string().min(1).max(128).optional().meta({
+      description: "Name of the unit in AWS when it differs from the last name of its path (an existing unit's).",
+    }),
     guardrails: UnitGuardrailsSchema.optional(),
   })
   .meta({ description: "An organizational unit; its parent is the path without its last name." });

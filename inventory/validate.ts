@@ -498,11 +498,16 @@ function checkIdentities(inventory: Inventory, accounts: readonly Account[]): Pr
         continue;
       }
       const hint = field === "id" ? "each account has its own id" : `set \`system\`, or an explicit \`${field}\``;
+      // AWS lets two accounts share a name; two that exist already and say so keep theirs.
+      const existingPair =
+        field === "name" && account.id && first.id && spec.name !== undefined && inventory.accounts[first.key].name;
       problems.push(
-        error(
+        (existingPair ? warning : error)(
           at(account, ...(spec[field] === undefined ? [] : [field])),
           `${field} "${value}" is also the ${field} of accounts.${first.key}`,
-          `allowed: unique ${field}s; ${hint}`,
+          existingPair
+            ? "allowed for existing accounts, which AWS lets share a name; people confuse them: rename one in AWS and here"
+            : `allowed: unique ${field}s; ${hint}`,
         ),
       );
     }

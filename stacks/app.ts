@@ -4,6 +4,7 @@ import { addAccessRoles } from "./access.js";
 import { AccountStack } from "./account-stack.js";
 import { addBaseline } from "./baseline.js";
 import { BootstrapStack } from "./bootstrap-stack.js";
+import { importDiscovered } from "./imports.js";
 import { addManagement } from "./management.js";
 import { addNetworkHub, addSpokeVpc } from "./network.js";
 import { StateBootstrapStack } from "./state-bootstrap-stack.js";
@@ -33,6 +34,7 @@ export function buildApp(organization: Organization, outdir: string, shard: Shar
     addSpokeVpc(stack);
     addNetworkHub(stack);
     if (account.type === "management") addManagement(stack);
+    importDiscovered(stack);
   }
   if (shard.index === 0 && organization.inventory.organization.terraformCloud) new BootstrapStack(app, organization);
   if (shard.index === 0 && organization.inventory.organization.state) new StateBootstrapStack(app, organization);

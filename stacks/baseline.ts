@@ -115,19 +115,25 @@ export function addBaseline(stack: AccountStack): void {
     name === undefined ? [] : [{ name, ...inventory.notifications[name] }],
   );
   const forwarder = isAudit ? undefined : forwarderRole(stack, names.auditAccountId);
+  const found = organization.discovery?.accounts[account.key];
   const topics = account.regions.map((region) => {
     const provider = stack.providerFor(region);
     const scope = new Construct(stack, region);
+    const existing = found?.regions[region];
     new ConfigRecorder(scope, "config", {
       provider,
       recorderName: names.trail,
+      existing: existing?.config && {
+        recorderName: existing.config.recorder,
+        deliveryChannelName: existing.config.deliveryChannel,
+      },
       roleArn: configRole.roleArn,
       bucketName: names.logArchive.configBucket,
       recordGlobalResources: region === account.globalRegion,
       rules: inventory.baseline.configRules,
       dependsOn: archive ? [archive.configBucket.policy] : undefined,
     });
-    new ThreatDetection(scope, "guardduty", { provider });
+    new ThreatDetection(scope, "guardduty", { provider, existingDetectorId: existing?.guardduty?.detectorId });
     const forwardTo: AlertForwarding | undefined =
       forwarder && names.auditRegions.includes(region)
         ? { busArn: `arn:aws:events:${region}:${names.auditAccountId}:event-bus/default`, roleArn: forwarder.roleArn }

@@ -109,6 +109,7 @@ function addUnits(stack: AccountStack, rootId: string): ReadonlyMap<string, stri
       path: unit.path,
       name: unit.name,
       parent: unit.parent,
+      id: unit.id,
       guardrails: {
         denyAll: unit.guardrails.denyAll,
         regions: unit.guardrails.regions,

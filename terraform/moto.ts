@@ -15,6 +15,8 @@ export interface SeedAccount {
   readonly id: string;
   readonly name: string;
   readonly email: string;
+  /** Invited into the organization rather than created by it: no execution role. @default false */
+  readonly invited?: boolean;
 }
 
 /** An AWS organization that exists before fleetfile runs: its management account and members. */

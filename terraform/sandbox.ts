@@ -1,6 +1,7 @@
 import {
   countPlan,
   formatCounts,
+  type PlanJson,
   type PlannedChange,
   plannedChanges,
   priorResourceCount,
@@ -23,6 +24,8 @@ export interface SandboxRow {
   readonly resources?: number;
   /** Seconds of the first plan and its apply. */
   readonly applySeconds?: number;
+  /** The plan that was applied: what a pull request's comment would have shown (imports included). */
+  readonly applied?: PlanJson;
   /** What a second plan, right after the apply, would still change. Empty: no drift. */
   readonly drift?: readonly PlannedChange[];
 }
@@ -77,7 +80,7 @@ export async function runSandbox(props: SandboxProps): Promise<SandboxRow[]> {
     const healthy = (wave: readonly Workspace[]) => wave.filter((w) => !failed.has(w.name));
 
     record("init", await initEvery(workspaces, runner, every));
-    const applied = new Map<string, number>();
+    const applied = new Map<string, { seconds: number; plan: PlanJson }>();
     for (const wave of props.waves) {
       const outcomes = await inEveryWorkspace(
         healthy(wave),
@@ -85,11 +88,15 @@ export async function runSandbox(props: SandboxProps): Promise<SandboxRow[]> {
         async (w) => {
           const planned = await plan(w.dir, runner);
           const done = await apply(w.dir, planned.planFile, runner);
-          return { seconds: planned.seconds + done.seconds, counts: formatCounts(countPlan(planned.json)) };
+          return {
+            seconds: planned.seconds + done.seconds,
+            counts: formatCounts(countPlan(planned.json)),
+            plan: planned.json,
+          };
         },
         { ...every, note: (r) => r.counts },
       );
-      for (const [name, result] of record("apply", outcomes)) applied.set(name, result.seconds);
+      for (const [name, result] of record("apply", outcomes)) applied.set(name, result);
     }
     const replans = record(
       "replan",
@@ -104,7 +111,8 @@ export async function runSandbox(props: SandboxProps): Promise<SandboxRow[]> {
       return {
         workspace: w.name,
         ...(failure ? { failedStep: failure.step, error: failure.error } : {}),
-        applySeconds: applied.get(w.name),
+        applySeconds: applied.get(w.name)?.seconds,
+        applied: applied.get(w.name)?.plan,
         ...(replan ? { resources: priorResourceCount(replan.json), drift: plannedChanges(replan.json) } : {}),
       };
     });

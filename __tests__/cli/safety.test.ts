@@ -23,7 +23,19 @@ import { captureCommandOutput } from "./support.js";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BASE = join(ROOT, "__tests__/fixtures/inventories/valid/base.yaml");
 const BROKEN = join(ROOT, "__tests__/fixtures/inventories/invalid/many-meaning-errors.yaml");
-const COMMANDS = ["validate", "synth", "affected", "plan", "apply", "record-ids", "comment", "drift", "sandbox"];
+const COMMANDS = [
+  "validate",
+  "synth",
+  "affected",
+  "plan",
+  "apply",
+  "record-ids",
+  "comment",
+  "drift",
+  "sandbox",
+  "init",
+  "discover",
+];
 
 let scratch: string;
 let printed: string[];

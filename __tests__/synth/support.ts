@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll } from "vitest";
+import type { Discovery } from "../../inventory/discovery.js";
 import { loadInventoryText } from "../../inventory/load.js";
 import type { Account, Organization } from "../../inventory/model.js";
 import { formatProblem } from "../../inventory/problems.js";
@@ -28,7 +29,10 @@ export function readInventory(file: string): string {
 }
 
 /** An inventory to synthesize: a file, or text with a name for messages. */
-export type InventorySource = { readonly file: string } | { readonly name: string; readonly text: string };
+export type InventorySource = ({ readonly file: string } | { readonly name: string; readonly text: string }) & {
+  /** What `discover` found, as if in the file beside the inventory. @default - nothing */
+  readonly discovery?: Discovery;
+};
 
 /** A Terraform block of cdk.tf.json (a resource, a data source, a provider). */
 export type Block = Record<string, unknown>;
@@ -157,7 +161,7 @@ export class Synthesized {
 /** Loads and synthesizes `source` into `outdir`; throws with every problem when the inventory is invalid. */
 export function synthesizeInto(source: InventorySource, outdir: string): Synthesized {
   const [name, text] = "file" in source ? [source.file, readInventory(source.file)] : [source.name, source.text];
-  const loaded = loadInventoryText(name, text);
+  const loaded = loadInventoryText(name, text, source.discovery && { discovery: source.discovery, problems: [] });
   if (!loaded.organization) {
     throw new Error(loaded.problems.map((p) => formatProblem(name, p)).join("\n"));
   }

@@ -42,6 +42,9 @@ const DEFECTS = {
   "iam-trust-account-principal":
     "with IAM enforcement, a trust naming an account (or a role) refusing that account's principals (its sessions)",
   "iam-auth-signature-without-body": "with IAM enforcement, GuardDuty's GETs refused as badly signed",
+  "guardduty-one-detector": "a second GuardDuty detector in an account and region accepted",
+  "guardduty-tag-resource": "TagResource of a GuardDuty detector not implemented (404)",
+  "config-empty-exclusion": "a recorder's empty exclusionByResourceTypes ({}) refused beside allSupported",
 } as const;
 
 type Report = Record<string, { present: boolean; detail: string }>;
