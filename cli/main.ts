@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sandbox: async () => (await import("./sandbox.js")).sandboxCommand,
   init: async () => (await import("./init.js")).initCommand,
   discover: async () => (await import("./discover.js")).discoverCommand,
+  diagram: async () => (await import("./diagram.js")).diagramCommand,
 };
 
 /** Commands that only fleetfile itself runs, left out of the usage. */
@@ -34,7 +35,8 @@ export const USAGE = `usage: fleetfile <command> [options]   (fleetfile <command
   comment     the pull request comment from a plans folder
   sandbox     apply every workspace to a local AWS emulator (moto) and check for drift
   init        write a starting inventory read from an existing AWS organization
-  discover    record what of the baseline already exists in the accounts, for synth to import`;
+  discover    record what of the baseline already exists in the accounts, for synth to import
+  diagram     Mermaid diagrams of the organization and its network, from the inventory`;
 
 /**
  * Runs one command; returns the exit code. Without a command it synthesizes, which is
