@@ -48,6 +48,9 @@ export async function discover(
       try {
         credentials = await assumeRole(target, roleArn);
       } catch (cause) {
+        // Only a refusal means the role is missing or does not trust us; anything else is a failure.
+        if (!/^AccessDenied/.test(errorCode(cause))) throw cause;
+        options.progress?.(++done, accounts.length, account.key);
         return {
           unreachable: {
             id: account.id as string,
@@ -57,7 +60,9 @@ export async function discover(
         };
       }
       const expected = options.expected.get(account.key) ?? { roles: [], topics: [], buckets: [], trail: "" };
-      return { findings: await findingsIn(account, target, credentials, expected) };
+      const findings = await findingsIn(account, target, credentials, expected);
+      options.progress?.(++done, accounts.length, account.key);
+      return { findings };
     },
     { size: options.concurrency ?? 8 },
   );
@@ -67,9 +72,13 @@ export async function discover(
     accounts: {},
     unreachable: {},
   };
+  const failed = outcomes.flatMap((o) =>
+    o.ok ? [] : [`${o.item.key} (${o.item.id}): ${errorCode(o.error)}: ${(o.error as Error).message}`],
+  );
+  if (failed.length > 0)
+    throw new Error(`discovery failed in ${failed.length} accounts; nothing written:\n${failed.join("\n")}`);
   for (const outcome of outcomes) {
-    options.progress?.(++done, accounts.length, outcome.item.key);
-    if (!outcome.ok) throw new Error(`${outcome.item.key} (${outcome.item.id}): ${(outcome.error as Error).message}`);
+    if (!outcome.ok) continue;
     if ("unreachable" in outcome.value) discovery.unreachable[outcome.item.key] = outcome.value.unreachable;
     else discovery.accounts[outcome.item.key] = outcome.value.findings;
   }

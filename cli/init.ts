@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { readLiveOrganization } from "../aws/organization.js";
 import { inventoryFromOrganization } from "../inventory/from-organization.js";
 import { loadInventoryText } from "../inventory/load.js";
@@ -37,6 +37,9 @@ export async function initCommand(args: readonly string[]): Promise<number> {
   if (!options["from-organization"]) throw new UsageError("init: --from-organization is required", SPEC.usage);
   if (!options.out) throw new UsageError("init: --out FILE is required", SPEC.usage);
   if (!options.name) throw new UsageError("init: --name NAME is required", SPEC.usage);
+  const exists = () => new Error(`${options.out} exists; init never overwrites a file: choose another --out`);
+  // Before reading the organization, which takes minutes at a few hundred accounts.
+  if (existsSync(options.out)) throw exists();
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
   const live = await readLiveOrganization(
     { region, endpoint: process.env.AWS_ENDPOINT_URL || undefined },
@@ -62,8 +65,7 @@ export async function initCommand(args: readonly string[]): Promise<number> {
     // "wx": never overwrites, not even a file created since the check a moment ago.
     writeFileSync(options.out, text, { flag: "wx" });
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === "EEXIST")
-      throw new UsageError(`init: ${options.out} exists; fleetfile never overwrites it: choose another --out`);
+    if ((cause as NodeJS.ErrnoException).code === "EEXIST") throw exists();
     throw cause;
   }
   for (const note of notes) console.log(`note: ${note}`);

@@ -45,9 +45,9 @@ export interface FromOrganizationOptions {
   readonly name: string;
   /** `organization.homeRegion`, and the one governed region to start with. */
   readonly homeRegion: string;
-  /** Tag whose value is an account's team. @default "team" */
+  /** Tag whose value is an account's team, in any case (`Team`). @default "team" */
   readonly teamTag?: string;
-  /** Tag whose value is an account's environment. @default "environment" */
+  /** Tag whose value is an account's environment, in any case. @default "environment" */
   readonly envTag?: string;
   /** Tag that names a core account's type (log-archive, audit, network). @default "fleetfile:type" */
   readonly typeTag?: string;
@@ -97,7 +97,8 @@ export function inventoryFromOrganization(live: LiveOrganization, options: FromO
   if (!management) throw new FromOrganizationError(`the management account ${live.managementAccountId} is not active`);
 
   const tagged = (account: LiveAccount, tag: string, what: string) => {
-    const raw = account.tags[tag];
+    // Tag keys are matched without regard to case: `Team` and `team` are the same tag to people.
+    const raw = Object.entries(account.tags).find(([key]) => key.toLowerCase() === tag.toLowerCase())?.[1];
     const value = raw === undefined ? "" : slug(raw, 63);
     if (value && PATTERNS.name.test(value)) return { value, fill: undefined };
     const found = raw === undefined ? `no "${tag}" tag` : `tag "${tag}" is "${raw}", not a name`;

@@ -104,10 +104,10 @@ describe("a starting inventory from the live organization", () => {
     );
   });
 
-  it("takes team and environment from the tags it is told", () => {
+  it("takes team and environment from the tags it is told, in any case", () => {
     const other = inventoryFromOrganization(
-      { ...LIVE, accounts: LIVE.accounts.map((a) => ({ ...a, tags: { Owner: "web", Stage: "dev" } })) },
-      { name: "acme", homeRegion: "eu-west-1", teamTag: "Owner", envTag: "Stage" },
+      { ...LIVE, accounts: LIVE.accounts.map((a) => ({ ...a, tags: { Owner: "web", STAGE: "dev" } })) },
+      { name: "acme", homeRegion: "eu-west-1", teamTag: "Owner", envTag: "stage" },
     );
     const org = loadInventoryText("other.yaml", other.text).organization;
     expect(new Set(org?.accounts.map((a) => `${a.team}/${a.env}`))).toEqual(new Set(["web/dev"]));
