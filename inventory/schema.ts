@@ -266,6 +266,25 @@ const ChannelSchema = z
   })
   .meta({ description: "A notification channel: emails and an optional Slack channel." });
 
+/** AWS Health event categories an inventory may ask for. */
+export const HEALTH_CATEGORIES = ["scheduledChange", "accountNotification", "issue", "investigation"] as const;
+
+const HealthNoticesSchema = z
+  .strictObject({
+    categories: z
+      .array(z.enum(HEALTH_CATEGORIES))
+      .default(["scheduledChange", "accountNotification"])
+      .meta({ description: "AWS Health event categories sent to the account's channel; empty: none." }),
+    services: z
+      .array(pattern(/^[A-Z0-9_]{2,40}$/))
+      .default([])
+      .meta({ description: "AWS Health service codes sent (RDS, ACM, EC2); empty: every service." }),
+  })
+  .meta({
+    description:
+      "AWS Health events (RDS maintenance, certificate expiry, instance retirement, ...) sent to each account's channel, in every governed region.",
+  });
+
 const BaselineSchema = z
   .strictObject({
     configRules: z
@@ -278,6 +297,7 @@ const BaselineSchema = z
     findingMinSeverity: z.number().min(1).max(8.9).default(4).meta({
       description: "GuardDuty findings at or above this severity are sent (1 to 8.9).",
     }),
+    healthNotices: HealthNoticesSchema.prefault({}),
   })
   .meta({ description: "The security baseline of every account." });
 

@@ -5,6 +5,7 @@ import { type AlertForwarding, Alerts } from "../constructs/alerts.js";
 import { Budget } from "../constructs/budget.js";
 import { ConfigAggregator } from "../constructs/config-aggregator.js";
 import { ConfigRecorder } from "../constructs/config-recorder.js";
+import { HealthNotices } from "../constructs/health-notices.js";
 import { LogArchive, type LogArchiveNames, logArchiveNames } from "../constructs/log-archive.js";
 import { PlanRole } from "../constructs/plan-role.js";
 import { policyDocument } from "../constructs/policy.js";
@@ -147,6 +148,16 @@ export function addBaseline(stack: AccountStack): void {
       forwardTo,
       allowBudgets: region === account.globalRegion && account.budget !== undefined,
     });
+    const health = inventory.baseline.healthNotices;
+    if (health.categories.length > 0) {
+      new HealthNotices(scope, "health", {
+        provider,
+        ruleName: `${names.alertTopic}-health`,
+        topicArn: alerts.topic.arn,
+        categories: health.categories,
+        services: health.services,
+      });
+    }
     if (isAudit) addFindingsInbox(stack, scope, region);
     return { region, arn: alerts.topic.arn };
   });
