@@ -143,7 +143,10 @@ export const WORKLOAD_PATH = "/workload/";
  */
 export function workloadIamStatements(accountId: string, boundaryArn: string): PolicyStatement[] {
   const under = (type: string) => `arn:aws:iam::${accountId}:${type}${WORKLOAD_PATH}*`;
-  const bounded = { StringEquals: { "iam:PermissionsBoundary": boundaryArn } };
+  // A boundary ARN with `*` for the account (a permission set serves every account) is a pattern.
+  const bounded: PolicyStatement["Condition"] = {
+    [boundaryArn.includes("*") ? "ArnLike" : "StringEquals"]: { "iam:PermissionsBoundary": boundaryArn },
+  };
   return [
     {
       Sid: "CreateBoundedWorkloadRoles",
@@ -201,6 +204,20 @@ export function workloadIamStatements(accountId: string, boundaryArn: string): P
 
 /** Object actions of the content role, on its buckets only. */
 export const CONTENT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] as const;
+
+/** The developer boundary as a policy of the account, named `<prefix>-developer-boundary` (the permission set refers to it by that name). */
+export function developerBoundaryPolicy(
+  scope: Construct,
+  id: string,
+  props: { readonly provider?: AwsProvider; readonly accountId: string; readonly baseline: BaselineResources },
+): IamPolicy {
+  return new IamPolicy(scope, id, {
+    provider: props.provider,
+    name: `${props.baseline.namePrefix}-developer-boundary`,
+    description: "Keeps the developer role away from the account's security baseline",
+    policy: policyDocument(developerBoundary(props.accountId, props.baseline)),
+  });
+}
 
 /** Statements of the developer's permissions boundary: everything but the baseline. */
 export function developerBoundary(accountId: string, baseline: BaselineResources): PolicyStatement[] {
@@ -322,12 +339,7 @@ export class AccessRoles extends Construct {
 
     if (props.administrator) attach(role("administrator", props.administrator), "AdministratorAccess");
     if (props.developer) {
-      const boundary = new IamPolicy(this, "developer-boundary", {
-        provider,
-        name: `${props.baseline.namePrefix}-developer-boundary`,
-        description: "Keeps the developer role away from the account's security baseline",
-        policy: policyDocument(developerBoundary(props.accountId, props.baseline)),
-      });
+      const boundary = developerBoundaryPolicy(this, "developer-boundary", props);
       const developer = role("developer", props.developer, boundary.arn);
       attach(developer, "PowerUserAccess");
       new IamRolePolicy(this, "developer-workload-iam", {

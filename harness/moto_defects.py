@@ -516,6 +516,34 @@ def config_empty_exclusion() -> tuple[bool, str]:
     return False, "a recorder with exclusionByResourceTypes {} is accepted"
 
 
+def ssoadmin_tags() -> tuple[bool, str]:
+    sso = client("sso-admin")
+    instance = sso.list_instances()["Instances"][0]["InstanceArn"]
+    created = sso.create_permission_set(Name="probe", InstanceArn=instance, Tags=[{"Key": "team", "Value": "platform"}])
+    arn = created["PermissionSet"]["PermissionSetArn"]
+    try:
+        sso.tag_resource(InstanceArn=instance, ResourceArn=arn, Tags=[{"Key": "env", "Value": "prod"}])
+        tags = sso.list_tags_for_resource(InstanceArn=instance, ResourceArn=arn)["Tags"]
+    except Exception as cause:
+        return True, f"tagging a permission set raised {type(cause).__name__}: {cause}"
+    found = {t["Key"]: t["Value"] for t in tags}
+    return found != {"team": "platform", "env": "prod"}, f"the permission set's tags: {found}"
+
+
+def ssoadmin_provisioning_status() -> tuple[bool, str]:
+    sso = client("sso-admin")
+    instance = sso.list_instances()["Instances"][0]["InstanceArn"]
+    arn = sso.create_permission_set(Name="probe", InstanceArn=instance)["PermissionSet"]["PermissionSetArn"]
+    request = sso.provision_permission_set(InstanceArn=instance, PermissionSetArn=arn, TargetType="ALL_PROVISIONED_ACCOUNTS")
+    request_id = request["PermissionSetProvisioningStatus"]["RequestId"]
+    try:
+        status = sso.describe_permission_set_provisioning_status(InstanceArn=instance, ProvisionPermissionSetRequestId=request_id)
+    except Exception as cause:
+        return True, f"DescribePermissionSetProvisioningStatus raised {type(cause).__name__}: {cause}"
+    found = status["PermissionSetProvisioningStatus"]
+    return found.get("Status") != "SUCCEEDED", f"the request's status: {found.get('Status')}"
+
+
 def boto_account() -> str:
     return client("sts").get_caller_identity()["Account"]
 
@@ -613,6 +641,8 @@ CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
     "guardduty-one-detector": guardduty_one_detector,
     "guardduty-tag-resource": guardduty_tag_resource,
     "config-empty-exclusion": config_empty_exclusion,
+    "ssoadmin-tags": ssoadmin_tags,
+    "ssoadmin-provisioning-status": ssoadmin_provisioning_status,
 }
 
 

@@ -1141,6 +1141,79 @@ def patch_config_empty_exclusion() -> None:
     ConfigBackend.put_configuration_recorder = put_configuration_recorder
 
 
+def patch_ssoadmin_tags() -> None:
+    """ListTagsForResource, TagResource and UntagResource of an SSO Admin permission set, which moto lacks (500).
+
+    The provider reads a permission set's tags after creating it and on every plan; the
+    read fails with "invalid character '<'" (moto's HTML error page) and so does the apply.
+    """
+    from moto.ssoadmin.responses import SSOAdminResponse
+
+    def permission_set(self: SSOAdminResponse) -> Any:
+        arn = self._get_param("ResourceArn")
+        for candidate in self.ssoadmin_backend.permission_sets:
+            if candidate.permission_set_arn == arn:
+                return candidate
+        from moto.ssoadmin.exceptions import ResourceNotFoundException
+
+        raise ResourceNotFoundException(message=f"Could not find PermissionSet {arn}")
+
+    def list_tags_for_resource(self: SSOAdminResponse) -> str:
+        return json.dumps({"Tags": permission_set(self).tags or []})
+
+    def tag_resource(self: SSOAdminResponse) -> str:
+        found = permission_set(self)
+        tags = {t["Key"]: t["Value"] for t in found.tags or []}
+        tags.update({t["Key"]: t["Value"] for t in self._get_param("Tags") or []})
+        found.tags = [{"Key": k, "Value": v} for k, v in tags.items()]
+        return "{}"
+
+    def untag_resource(self: SSOAdminResponse) -> str:
+        found = permission_set(self)
+        drop = set(self._get_param("TagKeys") or [])
+        found.tags = [t for t in found.tags or [] if t["Key"] not in drop]
+        return "{}"
+
+    SSOAdminResponse.list_tags_for_resource = list_tags_for_resource
+    SSOAdminResponse.tag_resource = tag_resource
+    SSOAdminResponse.untag_resource = untag_resource
+
+
+def patch_ssoadmin_provisioning_status() -> None:
+    """DescribePermissionSetProvisioningStatus answers the requests ProvisionPermissionSet made, which moto lacks (500).
+
+    moto provisions at once and reports SUCCEEDED with a request id, but cannot be asked
+    about that request again; the provider waits on it after every change to a permission
+    set's policies, and fails the apply.
+    """
+    from uuid import uuid4
+
+    from moto.core.utils import unix_time
+    from moto.ssoadmin.responses import SSOAdminResponse
+
+    provision = SSOAdminResponse.provision_permission_set
+
+    def requests(self: SSOAdminResponse) -> dict[str, dict[str, Any]]:
+        backend = self.ssoadmin_backend
+        if not hasattr(backend, "_fleetfile_provisioning"):
+            backend._fleetfile_provisioning = {}
+        return backend._fleetfile_provisioning
+
+    def provision_permission_set(self: SSOAdminResponse) -> str:
+        answer = json.loads(provision(self))
+        status = answer["PermissionSetProvisioningStatus"]
+        requests(self)[status["RequestId"]] = status
+        return json.dumps(answer)
+
+    def describe_permission_set_provisioning_status(self: SSOAdminResponse) -> str:
+        request = self._get_param("ProvisionPermissionSetRequestId")
+        status = requests(self).get(request) or {"RequestId": request or str(uuid4()), "Status": "SUCCEEDED", "CreatedDate": unix_time()}
+        return json.dumps({"PermissionSetProvisioningStatus": status})
+
+    SSOAdminResponse.provision_permission_set = provision_permission_set
+    SSOAdminResponse.describe_permission_set_provisioning_status = describe_permission_set_provisioning_status
+
+
 PATCHES: dict[str, Callable[[], None]] = {
     "cloudtrail-trail-arn": patch_cloudtrail_trail_arn,
     "cloudtrail-describe-name-filter": patch_cloudtrail_describe_name_filter,
@@ -1169,6 +1242,8 @@ PATCHES: dict[str, Callable[[], None]] = {
     "guardduty-one-detector": patch_guardduty_one_detector,
     "guardduty-tag-resource": patch_guardduty_tag_resource,
     "config-empty-exclusion": patch_config_empty_exclusion,
+    "ssoadmin-tags": patch_ssoadmin_tags,
+    "ssoadmin-provisioning-status": patch_ssoadmin_provisioning_status,
 }
 """Every patch, by the name of the defect it mends (the names `moto_defects.py` reports)."""
 

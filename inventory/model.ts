@@ -27,6 +27,8 @@ export interface Account {
   readonly channel?: string;
   readonly vpc?: { readonly cidr: string; readonly azs: number; readonly region: string };
   readonly access?: AccountSpec["access"];
+  /** Identity Center groups of each role (`organization.identityCenter`). */
+  readonly groups?: AccountSpec["groups"];
   readonly budget?: AccountSpec["budget"];
   /**
    * Path of the unit the account lives in; `null` the root; `undefined` where the
@@ -76,6 +78,7 @@ export function resolveAccount(inventory: Inventory, key: string, spec: AccountS
     channel: spec.notify ?? inventory.teams[spec.team]?.notify,
     vpc: spec.vpc && { cidr: spec.vpc.cidr, azs: spec.vpc.azs, region: spec.vpc.region ?? org.homeRegion },
     access: spec.access,
+    groups: spec.groups,
     budget: spec.budget,
     unit: unitOf(inventory, spec),
     retired: spec.retired,
@@ -158,4 +161,18 @@ export function accessListings(access: Account["access"]): AccessListing[] {
       ? { role, principals: spec, path: ["access", role] }
       : { role, principals: (spec as { principals: string[] }).principals, path: ["access", role, "principals"] },
   );
+}
+
+/** One role of an account's `groups`: the Identity Center groups given it. */
+export interface GroupListing {
+  readonly role: "administrator" | "developer" | "operator" | "content";
+  readonly groups: readonly string[];
+}
+
+/** The groups each role of `groups` lists; `content` lists them beside its buckets. */
+export function groupListings(groups: Account["groups"]): GroupListing[] {
+  return Object.entries(groups ?? {}).map(([role, spec]) => ({
+    role: role as GroupListing["role"],
+    groups: Array.isArray(spec) ? spec : (spec as { groups: string[] }).groups,
+  }));
 }

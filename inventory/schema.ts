@@ -128,6 +128,19 @@ const IdentitySchema = z
   })
   .meta({ description: "Where the people who assume the four roles come from." });
 
+const IdentityCenterSchema = z
+  .strictObject({
+    sessionDuration: z
+      .string()
+      .regex(/^PT([1-9]|1[0-2])H$/)
+      .default("PT1H")
+      .meta({ description: "How long a sign-in lasts, PT1H to PT12H." }),
+  })
+  .meta({
+    description:
+      "Sign-in through IAM Identity Center: the four roles become permission sets of the organization's instance (in the management account), assigned to the groups each account's `groups` lists. Beside `access` during a switch (docs/access.md).",
+  });
+
 const TerraformCloudSchema = z
   .strictObject({
     organization: pattern(PATTERNS.tfcName).meta({ description: "Terraform Cloud organization." }),
@@ -237,6 +250,7 @@ const OrganizationSchema = z
       .meta({ description: "Role Terraform assumes in each account." }),
     logArchive: LogArchiveSchema.prefault({}),
     identity: IdentitySchema,
+    identityCenter: IdentityCenterSchema.optional(),
     terraformCloud: TerraformCloudSchema.optional(),
     state: StateSchema.optional(),
     github: GithubSchema.optional(),
@@ -350,6 +364,26 @@ const AccessSchema = z
   })
   .meta({ description: "The four-role model: who holds which role in this account." });
 
+const GroupNames = z
+  .array(z.string().min(1).max(128))
+  .min(1)
+  .meta({ description: "Display names of identity-store groups (from your identity provider)." });
+
+const GroupsSchema = z
+  .strictObject({
+    administrator: GroupNames.optional().meta({ description: "Groups assigned `administrator` (full access)." }),
+    developer: GroupNames.optional().meta({ description: "Groups assigned `developer` (power user, bounded)." }),
+    operator: GroupNames.optional().meta({ description: "Groups assigned `operator` (read-only plus operations)." }),
+    content: z
+      .strictObject({ groups: GroupNames, buckets: z.array(pattern(PATTERNS.bucket)).min(1) })
+      .optional()
+      .meta({ description: "Groups assigned `content`, and the buckets whose objects it may get, put and delete." }),
+  })
+  .meta({
+    description:
+      "The four roles through IAM Identity Center (`organization.identityCenter`): which groups get which permission set in this account.",
+  });
+
 /** Account types of the contract. */
 export const ACCOUNT_TYPES = ["management", "log-archive", "audit", "network", "workload"] as const;
 
@@ -368,6 +402,7 @@ const AccountSchema = z
     regions: z.array(Region).min(1).optional().meta({ description: "Subset of `organization.regions`." }),
     vpc: VpcSchema.optional(),
     access: AccessSchema.optional(),
+    groups: GroupsSchema.optional(),
     budget: z
       .strictObject({ monthlyUsd: z.number().positive().meta({ description: "Monthly budget in USD." }) })
       .optional()

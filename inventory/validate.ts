@@ -29,6 +29,7 @@ export function checkMeaning(inventory: Inventory): Problem[] {
     ...checkVpcs(inventory, accounts),
     ...checkAsns(inventory),
     ...checkPrincipals(inventory, accounts),
+    ...checkGroups(inventory, accounts),
     ...checkBackend(inventory),
     ...checkUnits(inventory, accounts),
   ];
@@ -221,6 +222,23 @@ function checkBackend(inventory: Inventory): Problem[] {
         ]
       : []),
   ];
+}
+
+/** `groups` only where Identity Center is set up. */
+function checkGroups(inventory: Inventory, accounts: readonly Account[]): Problem[] {
+  return accounts.flatMap((account) => {
+    if (!account.groups) return [];
+    if (!inventory.organization.identityCenter) {
+      return [
+        error(
+          at(account, "groups"),
+          "groups are set, but organization.identityCenter is not",
+          "set organization.identityCenter (sign-in through IAM Identity Center), or use access",
+        ),
+      ];
+    }
+    return [];
+  });
 }
 
 /**

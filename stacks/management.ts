@@ -3,10 +3,11 @@ import { RamSharingWithOrganization } from "@cdktf/provider-aws/lib/ram-sharing-
 import { AccountVending } from "../constructs/account-vending.js";
 import { TerraformOutput } from "../constructs/cdktf.js";
 import { Guardrails } from "../constructs/guardrails.js";
+import { IdentityCenter } from "../constructs/identity-center.js";
 import { OrganizationalUnits } from "../constructs/organizational-units.js";
 import { PipelineRoles } from "../constructs/pipeline-roles.js";
 import { TerraformCloudStackSet } from "../constructs/terraform-cloud-access.js";
-import { coreAccount, unitsOf } from "../inventory/model.js";
+import { coreAccount, groupListings, unitsOf } from "../inventory/model.js";
 import {
   type AccountStack,
   applyRoleNamesOf,
@@ -72,6 +73,7 @@ export function addManagement(stack: AccountStack): void {
     servicePrincipal: "config.amazonaws.com",
   });
   new RamSharingWithOrganization(stack, "ram-sharing", { provider: stack.globalProvider });
+  if (org.identityCenter) addIdentityCenter(stack, org.identityCenter.sessionDuration);
   if (org.github) addPipelineRoles(stack, org.github);
   if (org.terraformCloud) {
     new TerraformCloudStackSet(stack, "terraform-cloud", {
@@ -122,6 +124,27 @@ function addUnits(stack: AccountStack, rootId: string): ReadonlyMap<string, stri
       },
     })),
   }).ids;
+}
+
+/** The permission sets and every account's assignments, in the management account's Identity Center instance. */
+function addIdentityCenter(stack: AccountStack, sessionDuration: string): void {
+  const { organization } = stack;
+  const assignments = organization.accounts.flatMap((account) =>
+    account.id
+      ? groupListings(account.groups).flatMap(({ role, groups }) =>
+          groups.map((group) => ({ accountKey: account.key, accountId: account.id as string, role, group })),
+        )
+      : [],
+  );
+  new IdentityCenter(stack, "identity-center", {
+    provider: stack.globalProvider,
+    sessionDuration,
+    assignments,
+    contentBuckets: Object.fromEntries(
+      organization.accounts.flatMap((a) => (a.id && a.groups?.content ? [[a.id, a.groups.content.buckets]] : [])),
+    ),
+    developerBoundaryName: `${organization.inventory.organization.name}-developer-boundary`,
+  });
 }
 
 /** GitHub Actions' OIDC provider and plan and apply roles, and their ARNs as outputs for the workflows' variables. */

@@ -42,6 +42,7 @@ export const MOTO_UNSUPPORTED_RESOURCE_TYPES = [
   "aws_chatbot_slack_channel_configuration",
   "aws_cloudformation_stack_set",
   "aws_cloudformation_stack_set_instance",
+  "aws_ssoadmin_permissions_boundary_attachment",
 ] as const;
 
 /** Resources of a synthesized configuration whose type is among `types`, by type then name. */

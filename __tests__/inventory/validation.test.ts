@@ -25,7 +25,7 @@ describe("shape", () => {
 
   it("fails when a key is like no allowed key, and lists the allowed keys", () => {
     expect(problems("unknown-key-no-guess")).toEqual([
-      'invalid/unknown-key-no-guess.yaml:37:5  accounts.prod-payments-api.owner  unknown key "owner"; allowed keys: id, type, env, team, system, name, email, notify, regions, vpc, access, budget, unit, retired',
+      'invalid/unknown-key-no-guess.yaml:37:5  accounts.prod-payments-api.owner  unknown key "owner"; allowed keys: id, type, env, team, system, name, email, notify, regions, vpc, access, groups, budget, unit, retired',
     ]);
   });
 
@@ -298,7 +298,7 @@ describe("vpcs", () => {
 describe("every error at once", () => {
   it("fails with all four of four independent shape errors", () => {
     expect(problems("many-shape-errors")).toEqual([
-      'invalid/many-shape-errors.yaml:10:3  organization.enviroments  unknown key "enviroments"; did you mean "environments"? allowed keys: name, emailDomain, homeRegion, regions, environments, naming, executionRoleName, logArchive, identity, terraformCloud, state, github, guardrails, units, placement, retiredUnit',
+      'invalid/many-shape-errors.yaml:10:3  organization.enviroments  unknown key "enviroments"; did you mean "environments"? allowed keys: name, emailDomain, homeRegion, regions, environments, naming, executionRoleName, logArchive, identity, identityCenter, terraformCloud, state, github, guardrails, units, placement, retiredUnit',
       'invalid/many-shape-errors.yaml:34:9  accounts.prod-payments-api.id  666666666666 is a number (unquoted); allowed: a 12-digit string in quotes, e.g. "123456789012"',
       "invalid/many-shape-errors.yaml:38:37  accounts.prod-payments-api.vpc.azs  7; allowed: at most 6",
       `invalid/many-shape-errors.yaml:40:5  accounts.dev-payments-api.env  "env" is missing; required: 1 to 63 lowercase letters, digits or '-', starting with a letter`,
@@ -307,7 +307,7 @@ describe("every error at once", () => {
 
   it("fails with a shape error in one account and a cross-field error in another, both at once", () => {
     expect(problems("shape-and-meaning-errors")).toEqual([
-      'invalid/shape-and-meaning-errors.yaml:38:5  accounts.prod-payments-api.regoins  unknown key "regoins"; did you mean "regions"? allowed keys: id, type, env, team, system, name, email, notify, regions, vpc, access, budget, unit, retired',
+      'invalid/shape-and-meaning-errors.yaml:38:5  accounts.prod-payments-api.regoins  unknown key "regoins"; did you mean "regions"? allowed keys: id, type, env, team, system, name, email, notify, regions, vpc, access, groups, budget, unit, retired',
       'invalid/shape-and-meaning-errors.yaml:43:11  accounts.dev-payments-api.team  team "paymnts" is not defined under teams; allowed: platform, payments',
     ]);
   });

@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Account, accessListings } from "../../inventory/model.js";
+import { type Account, accessListings, groupListings } from "../../inventory/model.js";
 import { type BaselineResource, type Caller, type Decision, PermissionModel } from "./simulate.js";
 import { EXAMPLE_FILE, fixtureFile, type Synthesized, synthesizeEachOnce } from "./support.js";
 
@@ -249,12 +249,15 @@ function callers(m: PermissionModel, account: Account): [Who, Caller][] {
   const roles = (["administrator", "developer", "operator", "content"] as const).filter((name) =>
     ws.resources("aws_iam_role").some(([, r]) => r.name === name),
   );
+  // Identity Center: the permission sets the account's groups are given, asked the same questions.
+  const permissionSets = groupListings(account.groups).map(({ role }) => role);
   const channels = ws
     .resources("aws_iam_role")
     .filter(([, r]) => String(r.name).endsWith("-chatbot"))
     .map(([, r]) => r.name as string);
   return [
     ...roles.map((name) => [name, m.role(account.key, name)] as [Who, Caller]),
+    ...permissionSets.map((name) => [name, m.permissionSet(account.key, name)] as [Who, Caller]),
     ["execution role", m.executionRole(account.key)],
     ...channels.map((name) => ["channel", m.role(account.key, name, { mfa: false, label: name })] as [Who, Caller]),
     ["root user", m.root(account.key)],
@@ -423,6 +426,7 @@ const verdict = (decision: Decision) => (decision === "Allowed" ? "allow" : "den
 const synths = synthesizeEachOnce({
   "accounts.yaml": { file: EXAMPLE_FILE },
   "three-regions": { file: fixtureFile("three-regions") },
+  "identity-center": { file: fixtureFile("identity-center") },
 });
 
 describe("the permission model, evaluated by iam-simulate", () => {
@@ -447,9 +451,13 @@ describe("the permission model, evaluated by iam-simulate", () => {
     }
   }, 300_000);
 
-  it("asks at least 150 well-formed questions of both inventories", () => {
-    expect(decided.length).toBeGreaterThanOrEqual(150);
-    expect(new Set(decided.map((d) => d.row.inventory)).size).toBe(2);
+  it("asks at least 150 well-formed questions of each inventory, permission sets included", () => {
+    expect(decided.length).toBeGreaterThanOrEqual(450);
+    expect(new Set(decided.map((d) => d.row.inventory)).size).toBe(3);
+    const ofPermissionSets = decided.filter((d) => d.row.caller.principalArn.includes("AWSReservedSSO_"));
+    expect(new Set(ofPermissionSets.map((d) => d.row.who))).toEqual(
+      new Set(["administrator", "developer", "operator", "content"]),
+    );
   });
 
   it("is the table of docs/access.md, row for row (UPDATE_DOCS=1 rewrites it)", () => {

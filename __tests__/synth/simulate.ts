@@ -115,6 +115,51 @@ export class PermissionModel {
   }
 
   /**
+   * A session of the permission set `roleName` (Identity Center) in account `key`: the role
+   * Identity Center makes there from the management workspace's permission set (its AWS
+   * managed policy, its inline policy), bounded by the account's own boundary policy when
+   * the permission set names one.
+   */
+  permissionSet(key: string, roleName: string): Caller {
+    const management = this.synth.of(this.synth.organization.accounts.find((a) => a.type === "management")?.key ?? "");
+    const ws = this.synth.of(key);
+    const accountId = this.idOf(key);
+    const [address] = management.resources("aws_ssoadmin_permission_set").find(([, p]) => p.name === roleName) ?? [];
+    if (!address) throw new Error(`${management.name}: no permission set ${roleName}`);
+    const arn = ref("aws_ssoadmin_permission_set", address, "arn");
+    const of = (type: string) => management.resources(type).filter(([, r]) => r.permission_set_arn === arn);
+    const substitutions = ws.substitutions(accountId);
+    const identityPolicies = [
+      ...of("aws_ssoadmin_managed_policy_attachment").map(([, a]) =>
+        managedPolicy(String(a.managed_policy_arn).split("/").at(-1) as string),
+      ),
+      ...of("aws_ssoadmin_permission_set_inline_policy").map(([, p]) =>
+        resolvePolicy(p.inline_policy as string, substitutions),
+      ),
+    ];
+    const boundaryName = (
+      of("aws_ssoadmin_permissions_boundary_attachment")[0]?.[1].permissions_boundary as
+        | { customer_managed_policy_reference: { name: string } }
+        | undefined
+    )?.customer_managed_policy_reference.name;
+    const boundary = boundaryName
+      ? ws.resources("aws_iam_policy").find(([, p]) => p.name === boundaryName)?.[1].policy
+      : undefined;
+    if (boundaryName && !boundary)
+      throw new Error(`${ws.name}: no policy ${boundaryName} for the ${roleName} boundary`);
+    const reserved = `AWSReservedSSO_${roleName}_0123456789abcdef`;
+    return {
+      label: roleName,
+      principal: `arn:aws:sts::${accountId}:assumed-role/${reserved}/someone@example.com`,
+      principalArn: `arn:aws:iam::${accountId}:role/aws-reserved/sso.amazonaws.com/${reserved}`,
+      accountId,
+      identityPolicies,
+      boundary: boundary ? resolvePolicy(boundary as string, substitutions) : undefined,
+      mfa: true,
+    };
+  }
+
+  /**
    * A session of the execution role of account `key`, as AWS Organizations creates it:
    * AdministratorAccess. It is in no workspace.
    */

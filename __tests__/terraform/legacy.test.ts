@@ -40,7 +40,7 @@ import { seededPrerequisites, TRUSTED_SERVICES } from "../../terraform/prerequis
 import { init, type PlanResult, plan, workspacesIn } from "../../terraform/runner.js";
 import { runSandbox, type SandboxRow, sandboxRunner } from "../../terraform/sandbox.js";
 import { captureCommandOutput } from "../cli/support.js";
-import { requireTools } from "./support.js";
+import { motoJsonCall, requireTools } from "./support.js";
 
 /** moto's account for plain credentials: the management account of the legacy organization. */
 const MANAGEMENT = "123456789012";
@@ -245,6 +245,12 @@ describe.skipIf(skip)("a legacy organization taken over, against moto", () => {
     const doc = parseDocument(readFileSync(inventory, "utf8"));
     doc.setIn(["organization", "units", "Workloads", "guardrails"], { regions: [REGION] });
     doc.setIn(["accounts", KEYS.joe, "retired"], true);
+    // ... and sign in through Identity Center, with the groups their identity provider has.
+    doc.setIn(["organization", "identityCenter"], { sessionDuration: "PT2H" });
+    doc.setIn(["accounts", KEYS.prod, "groups"], {
+      administrator: ["Payments Owners"],
+      developer: ["Payments Developers"],
+    });
     writeFileSync(inventory, doc.toString());
 
     if ((await discoverCommand(["--inventory", inventory])) !== 0) throw new Error(printed.join("\n"));
@@ -252,6 +258,17 @@ describe.skipIf(skip)("a legacy organization taken over, against moto", () => {
     vi.restoreAllMocks();
     vi.unstubAllEnvs();
     discovery = DiscoverySchema.parse(parseDocument(readFileSync(discoveryPathOf(inventory), "utf8")).toJS());
+
+    // The groups exist in the identity store before fleetfile names them (synced from the identity provider).
+    const store = JSON.parse(
+      await motoJsonCall(moto.endpoint, "sso", "SWBExternalService.ListInstances", REGION, "testing", {}),
+    ).Instances[0].IdentityStoreId as string;
+    for (const group of ["Payments Owners", "Payments Developers", "Contractors"]) {
+      await motoJsonCall(moto.endpoint, "identitystore", "AWSIdentityStore.CreateGroup", REGION, "testing", {
+        IdentityStoreId: store,
+        DisplayName: group,
+      });
+    }
 
     loaded = loadInventoryFile(inventory);
     organization = organizationOf(loaded);
@@ -270,6 +287,7 @@ describe.skipIf(skip)("a legacy organization taken over, against moto", () => {
 
     const head = parseDocument(readFileSync(inventory, "utf8"));
     head.setIn(["accounts", KEYS.web, "unit"], "Workloads");
+    head.setIn(["accounts", KEYS.prod, "groups", "developer"], ["Payments Developers", "Contractors"]);
     const headFile = join(scratch, "head", "accounts.yaml");
     mkdirSync(join(scratch, "head"));
     writeFileSync(headFile, head.toString());
@@ -420,10 +438,24 @@ describe.skipIf(skip)("a legacy organization taken over, against moto", () => {
     }
   });
 
-  it(`plans moving ${KEYS.web} into a unit as one in-place update of its parent`, () => {
+  it(`plans moving ${KEYS.web} into a unit as one in-place update of its parent, and one group more as one assignment`, () => {
     const changes = plannedChanges(moved.json);
     expect(changes.map((c) => [c.address, c.actions])).toEqual([
       [`aws_organizations_account.accounts["${KEYS.web}"]`, ["update"]],
+      [`aws_ssoadmin_account_assignment.assignments["${KEYS.prod}/developer/Contractors"]`, ["create"]],
+    ]);
+  });
+
+  it("applies the permission sets and assignments of Identity Center, the groups found by their names", () => {
+    const changes = resourceChanges(rows.find((r) => r.workspace === "legacy-legacy-root")?.applied ?? {});
+    expect(changes.filter((c) => c.type.startsWith("aws_ssoadmin")).map((c) => `${c.address} ${c.action}`)).toEqual([
+      `aws_ssoadmin_account_assignment.assignments["${KEYS.prod}/administrator/Payments Owners"] create`,
+      `aws_ssoadmin_account_assignment.assignments["${KEYS.prod}/developer/Payments Developers"] create`,
+      expect.stringMatching(/^aws_ssoadmin_managed_policy_attachment\..*administrator.* create$/),
+      expect.stringMatching(/^aws_ssoadmin_managed_policy_attachment\..*developer.* create$/),
+      expect.stringMatching(/^aws_ssoadmin_permission_set\..*administrator create$/),
+      expect.stringMatching(/^aws_ssoadmin_permission_set\..*developer create$/),
+      expect.stringMatching(/^aws_ssoadmin_permission_set_inline_policy\..*developer-inline create$/),
     ]);
   });
 

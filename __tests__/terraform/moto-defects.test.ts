@@ -45,6 +45,8 @@ const DEFECTS = {
   "guardduty-one-detector": "a second GuardDuty detector in an account and region accepted",
   "guardduty-tag-resource": "TagResource of a GuardDuty detector not implemented (404)",
   "config-empty-exclusion": "a recorder's empty exclusionByResourceTypes ({}) refused beside allSupported",
+  "ssoadmin-tags": "ListTagsForResource, TagResource and UntagResource of a permission set not implemented",
+  "ssoadmin-provisioning-status": "DescribePermissionSetProvisioningStatus not implemented",
 } as const;
 
 type Report = Record<string, { present: boolean; detail: string }>;

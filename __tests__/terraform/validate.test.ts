@@ -74,29 +74,34 @@ describe.skipIf(skip)("terraform validate of accounts.yaml", () => {
 });
 
 /**
- * The management workspace of an organization with units (`__tests__/fixtures/synth/units.yaml`):
- * units under units, their guardrails and every account placed, checked by Terraform itself.
+ * The management workspace of an organization with units (`__tests__/fixtures/synth/units.yaml`:
+ * units under units, their guardrails and every account placed) and of one signing in
+ * through Identity Center (`identity-center.yaml`: permission sets, groups looked up,
+ * assignments), checked by Terraform itself.
  */
-describe.skipIf(skip)("terraform validate of the management workspace with organizational units", () => {
-  let outdir = "";
-  let result: ValidateResult | undefined;
+describe.skipIf(skip).each(["units", "identity-center"])(
+  "terraform validate of the management workspace of %s.yaml",
+  (fixture) => {
+    let outdir = "";
+    let result: ValidateResult | undefined;
 
-  beforeAll(async () => {
-    outdir = mkdtempSync(join(tmpdir(), "fleetfile-validate-units-"));
-    const file = fileURLToPath(new URL("../fixtures/synth/units.yaml", import.meta.url));
-    const { organization, problems } = loadInventoryFile(file);
-    if (!organization) throw new Error(problems.map((p) => formatProblem(file, p)).join("\n"));
-    synthesize(organization, outdir);
-    const [management] = workspacesIn(outdir, ["acme-management"]);
-    const props: RunnerProps = { cliConfigFile: writeCliConfig() };
-    const [init] = await initEvery([management], props, { backend: false });
-    if (!init.ok) throw init.error;
-    result = await validate(management.dir, props);
-  }, 120_000);
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+    beforeAll(async () => {
+      outdir = mkdtempSync(join(tmpdir(), `fleetfile-validate-${fixture}-`));
+      const file = fileURLToPath(new URL(`../fixtures/synth/${fixture}.yaml`, import.meta.url));
+      const { organization, problems } = loadInventoryFile(file);
+      if (!organization) throw new Error(problems.map((p) => formatProblem(file, p)).join("\n"));
+      synthesize(organization, outdir);
+      const [management] = workspacesIn(outdir, ["acme-management"]);
+      const props: RunnerProps = { cliConfigFile: writeCliConfig() };
+      const [init] = await initEvery([management], props, { backend: false });
+      if (!init.ok) throw init.error;
+      result = await validate(management.dir, props);
+    }, 120_000);
+    afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  it("initializes offline and is valid", () => {
-    expect(result?.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    expect(result?.valid).toBe(true);
-  });
-});
+    it("initializes offline and is valid", () => {
+      expect(result?.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      expect(result?.valid).toBe(true);
+    });
+  },
+);
