@@ -27,6 +27,16 @@ export interface AlertsProps {
    */
   readonly forwardTo?: AlertForwarding;
   /**
+   * Which alerts go to `forwardTo` too.
+   * @default - all of them
+   */
+  readonly forwarded?: readonly AlertName[];
+  /**
+   * Also alert on Security Hub findings of at least the severity (their label).
+   * @default false
+   */
+  readonly securityHub?: boolean;
+  /**
    * Let AWS Budgets publish to the topic.
    * @default false
    */
@@ -34,9 +44,33 @@ export interface AlertsProps {
   readonly provider?: AwsProvider;
 }
 
-/** Event patterns of what an account alerts on. */
-export function alertPatterns(minSeverity: number): Record<"guardduty-findings" | "config-noncompliance", object> {
+/** The alerts an account may have. */
+export type AlertName = "guardduty-findings" | "config-noncompliance" | "securityhub-findings";
+
+/** Security Hub's severity labels at or above a GuardDuty-scale severity (LOW below 4, MEDIUM below 7, HIGH below 9). */
+export function severityLabels(minSeverity: number): string[] {
+  const labels = ["LOW", "MEDIUM", "HIGH", "CRITICAL"];
+  return labels.slice(minSeverity >= 7 ? 2 : minSeverity >= 4 ? 1 : 0);
+}
+
+/** Event patterns of what an account alerts on; Security Hub findings only with `securityHub`. */
+export function alertPatterns(minSeverity: number, securityHub = false): Partial<Record<AlertName, object>> {
   return {
+    ...(securityHub
+      ? {
+          "securityhub-findings": {
+            source: ["aws.securityhub"],
+            "detail-type": ["Security Hub Findings - Imported"],
+            detail: {
+              findings: {
+                Severity: { Label: severityLabels(minSeverity) },
+                Workflow: { Status: ["NEW"] },
+                RecordState: ["ACTIVE"],
+              },
+            },
+          },
+        }
+      : {}),
     "guardduty-findings": {
       source: ["aws.guardduty"],
       "detail-type": ["GuardDuty Finding"],
@@ -96,7 +130,7 @@ export class Alerts extends Construct {
         endpoint: email,
       });
     }
-    for (const [name, pattern] of Object.entries(alertPatterns(props.minSeverity))) {
+    for (const [name, pattern] of Object.entries(alertPatterns(props.minSeverity, props.securityHub))) {
       const rule = new CloudwatchEventRule(this, name, {
         provider,
         name: `${props.topicName}-${name}`,
@@ -108,7 +142,7 @@ export class Alerts extends Construct {
         targetId: "topic",
         arn: this.topic.arn,
       });
-      if (props.forwardTo) {
+      if (props.forwardTo && (props.forwarded ?? [name]).includes(name as AlertName)) {
         new CloudwatchEventTarget(this, `${name}-to-audit`, {
           provider,
           rule: rule.name,

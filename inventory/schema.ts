@@ -141,6 +141,42 @@ const IdentityCenterSchema = z
       "Sign-in through IAM Identity Center: the four roles become permission sets of the organization's instance (in the management account), assigned to the groups each account's `groups` lists. Beside `access` during a switch (docs/access.md).",
   });
 
+/** Security Hub standards an inventory may run, by the names AWS gives them. */
+export const SECURITY_HUB_STANDARDS = [
+  "aws-foundational-security-best-practices",
+  "cis-aws-foundations-benchmark-v1.4.0",
+  "cis-aws-foundations-benchmark-v3.0.0",
+] as const;
+
+const SecurityServicesSchema = z
+  .strictObject({
+    guardduty: z.boolean().default(true).meta({
+      description:
+        "GuardDuty for the whole organization: the audit account administers it and enrolls every account, new ones included.",
+    }),
+    securityHub: z
+      .strictObject({
+        standards: z
+          .array(z.enum(SECURITY_HUB_STANDARDS))
+          .min(1)
+          .default(["aws-foundational-security-best-practices"])
+          .meta({ description: "Standards run in every account and governed region." }),
+        disabledControls: z
+          .array(pattern(/^[A-Za-z0-9]+\.\d+$/))
+          .default([])
+          .meta({ description: "Security Hub controls turned off (IAM.6), in every standard that has them." }),
+      })
+      .optional()
+      .meta({
+        description:
+          "Security Hub for the whole organization by central configuration, findings aggregated in homeRegion.",
+      }),
+  })
+  .meta({
+    description:
+      "Organization-wide security services, with the audit account as their delegated administrator. Without it, each account runs its own GuardDuty.",
+  });
+
 const TerraformCloudSchema = z
   .strictObject({
     organization: pattern(PATTERNS.tfcName).meta({ description: "Terraform Cloud organization." }),
@@ -251,6 +287,7 @@ const OrganizationSchema = z
     logArchive: LogArchiveSchema.prefault({}),
     identity: IdentitySchema,
     identityCenter: IdentityCenterSchema.optional(),
+    securityServices: SecurityServicesSchema.optional(),
     terraformCloud: TerraformCloudSchema.optional(),
     state: StateSchema.optional(),
     github: GithubSchema.optional(),

@@ -1,5 +1,6 @@
 import { CloudwatchEventBusPolicy } from "@cdktf/provider-aws/lib/cloudwatch-event-bus-policy";
 import { DataAwsKmsKey } from "@cdktf/provider-aws/lib/data-aws-kms-key";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
 import { type AlertForwarding, Alerts } from "../constructs/alerts.js";
 import { Budget } from "../constructs/budget.js";
@@ -9,6 +10,7 @@ import { HealthNotices } from "../constructs/health-notices.js";
 import { LogArchive, type LogArchiveNames, logArchiveNames } from "../constructs/log-archive.js";
 import { PlanRole } from "../constructs/plan-role.js";
 import { policyDocument } from "../constructs/policy.js";
+import { OrganizationSecurity } from "../constructs/security-services.js";
 import { ServiceRole } from "../constructs/service-role.js";
 import { chatbotRegion, SlackChannel } from "../constructs/slack-channel.js";
 import { ThreatDetection } from "../constructs/threat-detection.js";
@@ -117,6 +119,11 @@ export function addBaseline(stack: AccountStack): void {
   );
   const forwarder = isAudit ? undefined : forwarderRole(stack, names.auditAccountId);
   const found = organization.discovery?.accounts[account.key];
+  const services = inventory.organization.securityServices;
+  // With GuardDuty for the organization, a member's detector is GuardDuty's to make (or
+  // adopt) when it enrolls the account: a second one would be refused.
+  const ownDetector = !services?.guardduty || account.type === "audit" || account.type === "management";
+  const detectors: { detectorId: string; provider: AwsProvider | undefined }[] = [];
   const topics = account.regions.map((region) => {
     const provider = stack.providerFor(region);
     const scope = new Construct(stack, region);
@@ -134,7 +141,13 @@ export function addBaseline(stack: AccountStack): void {
       rules: inventory.baseline.configRules,
       dependsOn: archive ? [archive.configBucket.policy] : undefined,
     });
-    new ThreatDetection(scope, "guardduty", { provider, existingDetectorId: existing?.guardduty?.detectorId });
+    if (ownDetector) {
+      const guardduty = new ThreatDetection(scope, "guardduty", {
+        provider,
+        existingDetectorId: existing?.guardduty?.detectorId,
+      });
+      detectors.push({ detectorId: guardduty.detector.id, provider });
+    }
     const forwardTo: AlertForwarding | undefined =
       forwarder && names.auditRegions.includes(region)
         ? { busArn: `arn:aws:events:${region}:${names.auditAccountId}:event-bus/default`, roleArn: forwarder.roleArn }
@@ -145,7 +158,12 @@ export function addBaseline(stack: AccountStack): void {
       accountId,
       emails: channels.flatMap((c) => c.emails),
       minSeverity: inventory.baseline.findingMinSeverity,
+      securityHub: services?.securityHub !== undefined,
       forwardTo,
+      // The administrator of an organization-wide service gets every account's findings itself.
+      forwarded: services
+        ? [...(services.guardduty ? [] : ["guardduty-findings" as const]), "config-noncompliance"]
+        : undefined,
       allowBudgets: region === account.globalRegion && account.budget !== undefined,
     });
     const health = inventory.baseline.healthNotices;
@@ -180,6 +198,22 @@ export function addBaseline(stack: AccountStack): void {
       budgetName: `${account.workspace}-monthly`,
       monthlyUsd: account.budget.monthlyUsd,
       topicArn: topics.find((t) => t.region === account.globalRegion)?.arn ?? topics[0].arn,
+    });
+  }
+
+  if (isAudit && services) {
+    const hub = services.securityHub;
+    new OrganizationSecurity(stack, "organization-security", {
+      provider: stack.globalProvider,
+      detectors: services.guardduty ? detectors : [],
+      securityHub: hub && {
+        standards: hub.standards,
+        disabledControls: hub.disabledControls,
+        homeRegion: inventory.organization.homeRegion,
+        linkedRegions: account.regions.filter((r) => r !== inventory.organization.homeRegion),
+        rootId: readOrganization(stack).roots.get(0).id,
+        namePrefix: inventory.organization.name,
+      },
     });
   }
 

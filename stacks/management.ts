@@ -6,6 +6,7 @@ import { Guardrails } from "../constructs/guardrails.js";
 import { IdentityCenter } from "../constructs/identity-center.js";
 import { OrganizationalUnits } from "../constructs/organizational-units.js";
 import { PipelineRoles } from "../constructs/pipeline-roles.js";
+import { DelegatedAdministration } from "../constructs/security-services.js";
 import { TerraformCloudStackSet } from "../constructs/terraform-cloud-access.js";
 import { coreAccount, groupListings, unitsOf } from "../inventory/model.js";
 import {
@@ -74,6 +75,15 @@ export function addManagement(stack: AccountStack): void {
   });
   new RamSharingWithOrganization(stack, "ram-sharing", { provider: stack.globalProvider });
   if (org.identityCenter) addIdentityCenter(stack, org.identityCenter.sessionDuration);
+  if (org.securityServices) {
+    new DelegatedAdministration(stack, "security-services", {
+      provider: stack.globalProvider,
+      adminAccountId: coreAccount(organization, "audit").id ?? "",
+      guardduty: org.securityServices.guardduty,
+      securityHub: org.securityServices.securityHub !== undefined,
+      regionalProviders: stack.account.regions.map((region) => stack.providerFor(region)),
+    });
+  }
   if (org.github) addPipelineRoles(stack, org.github);
   if (org.terraformCloud) {
     new TerraformCloudStackSet(stack, "terraform-cloud", {

@@ -298,7 +298,7 @@ describe("vpcs", () => {
 describe("every error at once", () => {
   it("fails with all four of four independent shape errors", () => {
     expect(problems("many-shape-errors")).toEqual([
-      'invalid/many-shape-errors.yaml:10:3  organization.enviroments  unknown key "enviroments"; did you mean "environments"? allowed keys: name, emailDomain, homeRegion, regions, environments, naming, executionRoleName, logArchive, identity, identityCenter, terraformCloud, state, github, guardrails, units, placement, retiredUnit',
+      'invalid/many-shape-errors.yaml:10:3  organization.enviroments  unknown key "enviroments"; did you mean "environments"? allowed keys: name, emailDomain, homeRegion, regions, environments, naming, executionRoleName, logArchive, identity, identityCenter, securityServices, terraformCloud, state, github, guardrails, units, placement, retiredUnit',
       'invalid/many-shape-errors.yaml:34:9  accounts.prod-payments-api.id  666666666666 is a number (unquoted); allowed: a 12-digit string in quotes, e.g. "123456789012"',
       "invalid/many-shape-errors.yaml:38:37  accounts.prod-payments-api.vpc.azs  7; allowed: at most 6",
       `invalid/many-shape-errors.yaml:40:5  accounts.dev-payments-api.env  "env" is missing; required: 1 to 63 lowercase letters, digits or '-', starting with a letter`,

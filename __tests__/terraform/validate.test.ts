@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadInventoryFile } from "../../inventory/load.js";
+import { parseDocument } from "yaml";
+import { loadInventoryFile, loadInventoryText } from "../../inventory/load.js";
 import { formatProblem } from "../../inventory/problems.js";
 import { synthesize } from "../../stacks/synthesize.js";
 import { findProviderMirror, mirroredProviders, writeCliConfig } from "../../terraform/cli-config.js";
@@ -73,35 +74,59 @@ describe.skipIf(skip)("terraform validate of accounts.yaml", () => {
     it.skip(`${w.name}: needs ${missing.get(w.name)!.join(", ")}, not in the provider mirror ${mirror}`, () => {});
 });
 
+/** The example with organization-wide security services, as a team would turn them on. */
+function withSecurityServices(): string {
+  const file = fileURLToPath(new URL("../../accounts.yaml", import.meta.url));
+  const doc = parseDocument(readFileSync(file, "utf8"));
+  doc.setIn(["organization", "securityServices"], {
+    securityHub: { standards: ["aws-foundational-security-best-practices"], disabledControls: ["IAM.6"] },
+  });
+  return doc.toString();
+}
+
 /**
- * The management workspace of an organization with units (`__tests__/fixtures/synth/units.yaml`:
- * units under units, their guardrails and every account placed) and of one signing in
- * through Identity Center (`identity-center.yaml`: permission sets, groups looked up,
- * assignments), checked by Terraform itself.
+ * Workspaces of organizations beyond the example, checked by Terraform itself: the
+ * management workspace with units (`units.yaml`: units under units, their guardrails,
+ * every account placed), signing in through Identity Center (`identity-center.yaml`:
+ * permission sets, groups looked up, assignments), and the management and audit
+ * workspaces with organization-wide security services (delegated administrators,
+ * GuardDuty and Security Hub for the organization).
  */
-describe.skipIf(skip).each(["units", "identity-center"])(
-  "terraform validate of the management workspace of %s.yaml",
-  (fixture) => {
-    let outdir = "";
-    let result: ValidateResult | undefined;
-
-    beforeAll(async () => {
-      outdir = mkdtempSync(join(tmpdir(), `fleetfile-validate-${fixture}-`));
-      const file = fileURLToPath(new URL(`../fixtures/synth/${fixture}.yaml`, import.meta.url));
-      const { organization, problems } = loadInventoryFile(file);
-      if (!organization) throw new Error(problems.map((p) => formatProblem(file, p)).join("\n"));
-      synthesize(organization, outdir);
-      const [management] = workspacesIn(outdir, ["acme-management"]);
-      const props: RunnerProps = { cliConfigFile: writeCliConfig() };
-      const [init] = await initEvery([management], props, { backend: false });
-      if (!init.ok) throw init.error;
-      result = await validate(management.dir, props);
-    }, 120_000);
-    afterAll(() => rmSync(outdir, { recursive: true, force: true }));
-
-    it("initializes offline and is valid", () => {
-      expect(result?.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-      expect(result?.valid).toBe(true);
-    });
+describe.skipIf(skip).each([
+  { name: "units.yaml", text: () => readFileSync(fixture("units"), "utf8"), workspaces: ["acme-management"] },
+  {
+    name: "identity-center.yaml",
+    text: () => readFileSync(fixture("identity-center"), "utf8"),
+    workspaces: ["acme-management"],
   },
-);
+  {
+    name: "accounts.yaml with securityServices",
+    text: withSecurityServices,
+    workspaces: ["acme-management", "acme-audit"],
+  },
+])("terraform validate of $name", ({ name, text, workspaces }) => {
+  let outdir = "";
+  let results: ValidateResult[] = [];
+
+  beforeAll(async () => {
+    outdir = mkdtempSync(join(tmpdir(), "fleetfile-validate-more-"));
+    const { organization, problems } = loadInventoryText(name, text());
+    if (!organization) throw new Error(problems.map((p) => formatProblem(name, p)).join("\n"));
+    synthesize(organization, outdir);
+    const chosen = workspacesIn(outdir, workspaces);
+    const props: RunnerProps = { cliConfigFile: writeCliConfig() };
+    for (const init of await initEvery(chosen, props, { backend: false })) if (!init.ok) throw init.error;
+    results = await Promise.all(chosen.map((w) => validate(w.dir, props)));
+  }, 180_000);
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it("initializes offline and is valid", () => {
+    expect(results.flatMap((r) => r.diagnostics.filter((d) => d.severity === "error"))).toEqual([]);
+    expect(results.map((r) => r.valid)).toEqual(workspaces.map(() => true));
+  });
+});
+
+/** A fixture inventory's path. */
+function fixture(name: string): string {
+  return fileURLToPath(new URL(`../fixtures/synth/${name}.yaml`, import.meta.url));
+}
