@@ -1,21 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { parseDocument } from "yaml";
-import { type Block, EXAMPLE_FILE, readInventory, ref, synthesizeEachOnce } from "./support.js";
-
-/** The example with `baseline.healthNotices` set to `value`. */
-function withHealth(value: object): string {
-  const doc = parseDocument(readInventory(EXAMPLE_FILE));
-  doc.setIn(["baseline", "healthNotices"], value);
-  return doc.toString();
-}
+import { type Block, EXAMPLE_FILE, exampleWith, ref, synthesizeEachOnce } from "./support.js";
 
 const synths = synthesizeEachOnce({
   example: { file: EXAMPLE_FILE },
   rdsOnly: {
     name: "the example, RDS scheduled changes only",
-    text: withHealth({ categories: ["scheduledChange"], services: ["RDS"] }),
+    text: exampleWith(["baseline", "healthNotices"], { categories: ["scheduledChange"], services: ["RDS"] }),
   },
-  off: { name: "the example, no health notices", text: withHealth({ categories: [] }) },
+  off: { name: "the example, no health notices", text: exampleWith(["baseline", "healthNotices"], { categories: [] }) },
 });
 
 /** The health rules of a workspace, by region: their event patterns. */

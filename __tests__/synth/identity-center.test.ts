@@ -17,7 +17,7 @@ function withOneMoreGroup(): string {
 function duringSwitch(): string {
   const doc = parseDocument(readInventory(IC));
   const example = parseDocument(readInventory(EXAMPLE_FILE));
-  for (const key of Object.keys(example.getIn(["accounts"]) ? (example.toJS().accounts as object) : {})) {
+  for (const key of Object.keys((example.toJS() as { accounts: object }).accounts)) {
     const access = example.getIn(["accounts", key, "access"]);
     if (access) doc.setIn(["accounts", key, "access"], access);
   }

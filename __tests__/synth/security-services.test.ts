@@ -1,19 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { parseDocument } from "yaml";
-import { type Block, EXAMPLE_FILE, readInventory, ref, synthesizeEachOnce, type Workspace } from "./support.js";
-
-/** The example with organization.securityServices set to `value`. */
-function withServices(value: object): string {
-  const doc = parseDocument(readInventory(EXAMPLE_FILE));
-  doc.setIn(["organization", "securityServices"], value);
-  return doc.toString();
-}
+import { type Block, EXAMPLE_FILE, exampleWith, ref, synthesizeEachOnce, type Workspace } from "./support.js";
 
 const synths = synthesizeEachOnce({
   example: { file: EXAMPLE_FILE },
   org: {
     name: "the example with organization-wide security services",
-    text: withServices({
+    text: exampleWith(["organization", "securityServices"], {
       guardduty: true,
       securityHub: {
         standards: ["aws-foundational-security-best-practices", "cis-aws-foundations-benchmark-v3.0.0"],

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll } from "vitest";
+import { parseDocument } from "yaml";
 import type { Discovery } from "../../inventory/discovery.js";
 import { loadInventoryText } from "../../inventory/load.js";
 import type { Account, Organization } from "../../inventory/model.js";
@@ -257,4 +258,11 @@ export function withStateInS3(text: string, state = "{}"): string {
   const replaced = text.replace(/^ {2}terraformCloud:\n(?: {4}.*\n)+/m, `  state: ${state}\n`);
   if (replaced === text) throw new Error("the inventory has no terraformCloud block to replace");
   return replaced;
+}
+
+/** The example inventory with the field at `path` set to `value`, as a person would edit it. */
+export function exampleWith(path: readonly string[], value: unknown): string {
+  const doc = parseDocument(readInventory(EXAMPLE_FILE));
+  doc.setIn(path, value);
+  return doc.toString();
 }
