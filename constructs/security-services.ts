@@ -54,7 +54,7 @@ export class DelegatedAdministration extends Construct {
           postcondition: [
             {
               condition: `\${alltrue([for a in self.delegated_administrators : a.id == "${props.adminAccountId}"])}`,
-              errorMessage: `${principal} is administered by another account than the audit account (${props.adminAccountId}). AWS allows one delegated administrator per service: in the management account, run aws organizations deregister-delegated-administrator --account-id <that account> --service-principal ${principal} (after moving what it administers), then plan again.`,
+              errorMessage: `${principal} is administered by account \${join(", ", [for a in self.delegated_administrators : a.id])}, not by the audit account (${props.adminAccountId}); AWS allows one delegated administrator per service. In the management account, after moving what that account administers, run: aws organizations deregister-delegated-administrator --service-principal ${principal} --account-id \${join(", ", [for a in self.delegated_administrators : a.id])}; then plan again.`,
             },
           ],
         },

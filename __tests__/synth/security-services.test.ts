@@ -41,7 +41,7 @@ describe("organization-wide security services", () => {
         .postcondition;
       expect(postcondition.condition).toContain('a.id == "333333333333"');
       expect(postcondition.error_message).toContain(
-        `aws organizations deregister-delegated-administrator --account-id <that account> --service-principal ${check.service_principal}`,
+        `aws organizations deregister-delegated-administrator --service-principal ${check.service_principal} --account-id \${join(`,
       );
     }
     for (const admin of admins)

@@ -212,6 +212,7 @@ describe.skipIf(skip)("a legacy organization taken over, against moto", () => {
   let loaded: LoadResult;
   let rows: SandboxRow[] = [];
   let moved: PlanResult;
+  let servicesRefused = "";
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), "fleetfile-legacy-"));
@@ -302,6 +303,37 @@ describe.skipIf(skip)("a legacy organization taken over, against moto", () => {
     const runner = sandboxRunner(moto.endpoint);
     await init(dir, runner);
     moved = await plan(dir, runner);
+
+    // Years ago someone made the data lake GuardDuty's administrator; turning on the
+    // organization-wide services must stop at the plan and say what to do.
+    const organizations = (target: string, body: Record<string, unknown>) =>
+      motoJsonCall(
+        moto?.endpoint ?? "",
+        "organizations",
+        `AWSOrganizationsV20161128.${target}`,
+        REGION,
+        "testing",
+        body,
+      );
+    await organizations("EnableAWSServiceAccess", { ServicePrincipal: "guardduty.amazonaws.com" });
+    await organizations("RegisterDelegatedAdministrator", {
+      AccountId: "210000000005",
+      ServicePrincipal: "guardduty.amazonaws.com",
+    });
+    head.setIn(["organization", "securityServices"], { guardduty: true });
+    const servicesFile = join(scratch, "services", "accounts.yaml");
+    mkdirSync(join(scratch, "services"));
+    writeFileSync(servicesFile, head.toString());
+    copyFileSync(discoveryPathOf(inventory), discoveryPathOf(servicesFile));
+    synthesize(organizationOf(loadInventoryFile(servicesFile)), join(scratch, "services", "out"));
+    const servicesDir = join(scratch, "services", "out", "stacks", "legacy-legacy-root");
+    copyFileSync(join(dir, SANDBOX_STATE_FILE), join(servicesDir, SANDBOX_STATE_FILE));
+    writeMotoOverride(servicesDir);
+    await init(servicesDir, runner);
+    servicesRefused = await plan(servicesDir, runner).then(
+      () => "",
+      (cause: unknown) => String(cause),
+    );
   }, 900_000);
 
   afterAll(async () => {
@@ -457,6 +489,17 @@ describe.skipIf(skip)("a legacy organization taken over, against moto", () => {
       expect.stringMatching(/^aws_ssoadmin_permission_set\..*developer create$/),
       expect.stringMatching(/^aws_ssoadmin_permission_set_inline_policy\..*developer-inline create$/),
     ]);
+  });
+
+  it("stops the plan that would make the audit account GuardDuty's administrator while another account is, saying what to do", () => {
+    // Terraform wraps its messages: compared with the lines joined.
+    const message = servicesRefused.replace(/\s+/g, " ");
+    expect(message).toContain(
+      "guardduty.amazonaws.com is administered by account 210000000005, not by the audit account (210000000002)",
+    );
+    expect(message).toContain(
+      "run: aws organizations deregister-delegated-administrator --service-principal guardduty.amazonaws.com --account-id 210000000005; then plan again.",
+    );
   });
 
   it("keeps the discovery file beside the inventory", () => {
