@@ -1,12 +1,12 @@
 import {
   DescribeOrganizationCommand,
   ListParentsCommand,
-  ListPoliciesForTargetCommand,
   ListRootsCommand,
-  ListTagsForResourceCommand,
   OrganizationsClient,
   paginateListAccounts,
   paginateListOrganizationalUnitsForParent,
+  paginateListPoliciesForTarget,
+  paginateListTagsForResource,
 } from "@aws-sdk/client-organizations";
 import type { LiveAccount, LiveOrganization, LivePolicyAttachment, LiveUnit } from "../inventory/from-organization.js";
 import { runPool } from "../terraform/pool.js";
@@ -72,15 +72,11 @@ export async function readLiveOrganization(
 
   const policies: LivePolicyAttachment[] = [];
   for (const targetId of [rootId, ...units.map((u) => u.id)]) {
-    let token: string | undefined;
-    do {
-      const page = await client.send(
-        new ListPoliciesForTargetCommand({ TargetId: targetId, Filter: "SERVICE_CONTROL_POLICY", NextToken: token }),
-      );
+    const pages = paginateListPoliciesForTarget({ client }, { TargetId: targetId, Filter: "SERVICE_CONTROL_POLICY" });
+    for await (const page of pages) {
       for (const p of page.Policies ?? [])
         policies.push({ targetId, policyId: p.Id as string, policyName: p.Name as string });
-      token = page.NextToken;
-    } while (token);
+    }
   }
   return { managementAccountId: org.MasterAccountId, rootId, units, accounts, policies };
 }
@@ -88,11 +84,8 @@ export async function readLiveOrganization(
 /** Every tag of an account. */
 async function tagsOf(client: OrganizationsClient, id: string): Promise<Record<string, string>> {
   const tags: Record<string, string> = {};
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListTagsForResourceCommand({ ResourceId: id, NextToken: token }));
+  for await (const page of paginateListTagsForResource({ client }, { ResourceId: id })) {
     for (const tag of page.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? "";
-    token = page.NextToken;
-  } while (token);
+  }
   return tags;
 }

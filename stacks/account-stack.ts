@@ -6,6 +6,7 @@ import {
   NamedCloudWorkspace,
   S3Backend,
   TerraformElement,
+  type TerraformResource,
   TerraformStack,
   TerraformVariable,
 } from "../constructs/cdktf.js";
@@ -161,6 +162,11 @@ export class AccountStack extends TerraformStack {
     const existing =
       this.regionalProviders.get(region) ?? (this.node.tryFindChild(`aws-${region}`) as AwsProvider | undefined);
     return existing ?? new AwsProvider(this, `aws-${region}`, { region, alias: region, ...this.providerSettings });
+  }
+
+  /** The region a resource of this stack lives in: its provider's, else the home region's. */
+  regionOf(resource: TerraformResource): string {
+    return (resource.provider instanceof AwsProvider ? resource.provider : this.globalProvider).regionInput as string;
   }
 
   /** The provider of a governed region of this account. */

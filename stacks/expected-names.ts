@@ -2,10 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
-import type { TerraformResource } from "../constructs/cdktf.js";
 import type { ExpectedNames } from "../inventory/discovery.js";
 import type { Organization } from "../inventory/model.js";
 import { AccountStack } from "./account-stack.js";
@@ -25,12 +23,10 @@ export function expectedNames(organization: Organization): Map<string, ExpectedN
   for (const stack of app.node.children) {
     if (!(stack instanceof AccountStack)) continue;
     const resources = stack.node.findAll();
-    const regionOf = (resource: TerraformResource) =>
-      (resource.provider instanceof AwsProvider ? resource.provider : stack.globalProvider).regionInput as string;
     names.set(stack.account.key, {
       roles: resources.flatMap((r) => (r instanceof IamRole && r.nameInput ? [r.nameInput] : [])),
       topics: resources.flatMap((r) =>
-        r instanceof SnsTopic && r.nameInput ? [{ region: regionOf(r), name: r.nameInput }] : [],
+        r instanceof SnsTopic && r.nameInput ? [{ region: stack.regionOf(r), name: r.nameInput }] : [],
       ),
       buckets: resources.flatMap((r) => (r instanceof S3Bucket && r.bucketInput ? [r.bucketInput] : [])),
       trail: baselineNames(stack).trail,

@@ -1,5 +1,4 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { importExisting } from "../constructs/imports.js";
 import type { AccountStack } from "./account-stack.js";
@@ -19,8 +18,7 @@ export function importDiscovered(stack: AccountStack): void {
     if (resource instanceof IamRole && resource.nameInput && roles.has(resource.nameInput)) {
       importExisting(resource, resource.nameInput);
     } else if (resource instanceof SnsTopic && resource.nameInput) {
-      const region = (resource.provider instanceof AwsProvider ? resource.provider : stack.globalProvider).regionInput;
-      const arn = `arn:aws:sns:${region}:${stack.account.id}:${resource.nameInput}`;
+      const arn = `arn:aws:sns:${stack.regionOf(resource)}:${stack.account.id}:${resource.nameInput}`;
       if (topics.has(arn)) importExisting(resource, arn);
     }
   }
