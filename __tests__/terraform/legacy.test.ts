@@ -216,6 +216,24 @@ describe.skipIf(skip)("a legacy organization taken over, against moto", () => {
   let servicesPlanned: string[] = [];
   let servicesReplanned: unknown[] = [];
 
+  /**
+   * The management workspace of the inventory `text` (with the discovery file of the
+   * applied one beside it), synthesized into `scratch/name`, holding the state of the
+   * workspace at `stateFrom`, initialized to plan against moto.
+   */
+  async function managementEdited(name: string, text: string, stateFrom: string): Promise<string> {
+    const file = join(scratch, name, "accounts.yaml");
+    mkdirSync(join(scratch, name));
+    writeFileSync(file, text);
+    copyFileSync(discoveryPathOf(inventory), discoveryPathOf(file));
+    synthesize(organizationOf(loadInventoryFile(file)), join(scratch, name, "out"));
+    const dir = join(scratch, name, "out", "stacks", "legacy-legacy-root");
+    copyFileSync(join(stateFrom, SANDBOX_STATE_FILE), join(dir, SANDBOX_STATE_FILE));
+    writeMotoOverride(dir);
+    await init(dir, sandboxRunner(moto?.endpoint ?? ""));
+    return dir;
+  }
+
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), "fleetfile-legacy-"));
     moto = await startMoto();
@@ -291,19 +309,9 @@ describe.skipIf(skip)("a legacy organization taken over, against moto", () => {
     const head = parseDocument(readFileSync(inventory, "utf8"));
     head.setIn(["accounts", KEYS.web, "unit"], "Workloads");
     head.setIn(["accounts", KEYS.prod, "groups", "developer"], ["Payments Developers", "Contractors"]);
-    const headFile = join(scratch, "head", "accounts.yaml");
-    mkdirSync(join(scratch, "head"));
-    writeFileSync(headFile, head.toString());
-    copyFileSync(discoveryPathOf(inventory), discoveryPathOf(headFile));
-    synthesize(organizationOf(loadInventoryFile(headFile)), join(scratch, "head", "out"));
-    const dir = join(scratch, "head", "out", "stacks", "legacy-legacy-root");
-    copyFileSync(
-      join(scratch, "base", "stacks", "legacy-legacy-root", SANDBOX_STATE_FILE),
-      join(dir, SANDBOX_STATE_FILE),
-    );
-    writeMotoOverride(dir);
     const runner = sandboxRunner(moto.endpoint);
-    await init(dir, runner);
+    const base = join(scratch, "base", "stacks", "legacy-legacy-root");
+    const dir = await managementEdited("head", head.toString(), base);
     moved = await plan(dir, runner);
 
     // Years ago someone made the data lake GuardDuty's administrator; turning on the
@@ -325,15 +333,7 @@ describe.skipIf(skip)("a legacy organization taken over, against moto", () => {
     // GuardDuty only: moto's Security Hub lacks UpdateSecurityHubConfiguration and the
     // organization admin listing that Security Hub's designation needs (docs/baseline.md).
     head.setIn(["organization", "securityServices"], { guardduty: true });
-    const servicesFile = join(scratch, "services", "accounts.yaml");
-    mkdirSync(join(scratch, "services"));
-    writeFileSync(servicesFile, head.toString());
-    copyFileSync(discoveryPathOf(inventory), discoveryPathOf(servicesFile));
-    synthesize(organizationOf(loadInventoryFile(servicesFile)), join(scratch, "services", "out"));
-    const servicesDir = join(scratch, "services", "out", "stacks", "legacy-legacy-root");
-    copyFileSync(join(dir, SANDBOX_STATE_FILE), join(servicesDir, SANDBOX_STATE_FILE));
-    writeMotoOverride(servicesDir);
-    await init(servicesDir, runner);
+    const servicesDir = await managementEdited("services", head.toString(), dir);
     servicesRefused = await plan(servicesDir, runner).then(
       () => "",
       (cause: unknown) => String(cause),
