@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { principalArn } from "../constructs/access-roles.js";
 import { loadInventoryFile } from "../inventory/load.js";
-import { type Account, accessListings, coreAccount, type Organization } from "../inventory/model.js";
+import { type Account, accessListings, coreAccount, groupListings, type Organization } from "../inventory/model.js";
 import { synthesize } from "../stacks/synthesize.js";
 import type { OrganizationSeed, SeedPrincipal } from "../terraform/moto.js";
 import { seededPrerequisites, TRUSTED_SERVICES } from "../terraform/prerequisites.js";
@@ -34,8 +34,22 @@ export function organizationSeed(organization: Organization): OrganizationSeed {
     members: organization.accounts.filter((a) => a.id && a !== management).map(seed),
     prerequisites: seededPrerequisites(),
     principals: namedPrincipals(organization),
+    ...identityCenterSeed(organization),
     executionRoleName: organization.inventory.organization.executionRoleName,
     trustedServices: TRUSTED_SERVICES,
+  };
+}
+
+/** With `organization.identityCenter`: its region and the groups the accounts' `groups` name, each once. */
+function identityCenterSeed(organization: Organization): Pick<OrganizationSeed, "identityCenter"> {
+  const center = organization.inventory.organization.identityCenter;
+  if (!center) return {};
+  const groups = organization.accounts.flatMap((a) => groupListings(a.groups).flatMap((listing) => listing.groups));
+  return {
+    identityCenter: {
+      region: center.region ?? organization.inventory.organization.homeRegion,
+      groups: [...new Set(groups)],
+    },
   };
 }
 

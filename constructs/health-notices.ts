@@ -2,6 +2,7 @@ import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
+import type { AlertForwarding } from "./alerts.js";
 
 /** Props of {@link HealthNotices}. */
 export interface HealthNoticesProps {
@@ -12,6 +13,12 @@ export interface HealthNoticesProps {
   readonly categories: readonly string[];
   /** AWS Health service codes sent (`RDS`, `ACM`). @default - every service */
   readonly services?: readonly string[];
+  /**
+   * Also send every matching event to this bus: the audit account's, whose own rule of the
+   * same pattern sends it on to the security channel.
+   * @default - the events stay in the account
+   */
+  readonly forwardTo?: AlertForwarding;
   readonly provider?: AwsProvider;
 }
 
@@ -52,7 +59,8 @@ export const HEALTH_INPUT_TRANSFORMER = {
 /**
  * AWS Health notices of one region to the account's channel: scheduled changes and account
  * notifications (RDS maintenance, certificate expiry, instance retirement, ...) as they are
- * announced, before they happen. Health sends each event to the region of its resources.
+ * announced, before they happen. Health sends each event to the region of its resources,
+ * and only to the account it concerns: with `forwardTo`, the audit account sees them all.
  */
 export class HealthNotices extends Construct {
   readonly rule: CloudwatchEventRule;
@@ -75,5 +83,14 @@ export class HealthNotices extends Construct {
         inputTemplate: HEALTH_INPUT_TRANSFORMER.inputTemplate,
       },
     });
+    if (props.forwardTo) {
+      new CloudwatchEventTarget(this, "to-audit", {
+        provider: props.provider,
+        rule: this.rule.name,
+        targetId: "audit-bus",
+        arn: props.forwardTo.busArn,
+        roleArn: props.forwardTo.roleArn,
+      });
+    }
   }
 }

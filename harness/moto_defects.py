@@ -544,6 +544,31 @@ def ssoadmin_provisioning_status() -> tuple[bool, str]:
     return found.get("Status") != "SUCCEEDED", f"the request's status: {found.get('Status')}"
 
 
+def events_forward_keeps_event() -> tuple[bool, str]:
+    """A rule of the default account forwards to the bus of account 222222222222, whose rule sends to a queue."""
+    from moto.events.models import events_backends
+    from moto.sqs.models import sqs_backends
+
+    other = "222222222222"
+    sqs_backends[other][REGION].create_queue("inbox")
+    receiving = events_backends[other][REGION]
+    receiving.put_rule("all", event_pattern=json.dumps({"source": ["probe"]}), event_bus_arn=None)
+    # moto's queue message leaves `account` out unless a transformer asks for it.
+    shown = {"InputPathsMap": {"account": "$.account", "resources": "$.resources"}, "InputTemplate": '{"account": "<account>", "resources": <resources>}'}
+    receiving.put_targets("all", None, [{"Id": "queue", "Arn": f"arn:aws:sqs:{REGION}:{other}:inbox", "InputTransformer": shown}])
+    events = client("events")
+    events.put_rule(Name="forward", EventPattern=json.dumps({"source": ["probe"]}))
+    bus = f"arn:aws:events:{REGION}:{other}:event-bus/default"
+    events.put_targets(Rule="forward", Targets=[{"Id": "bus", "Arn": bus}])
+    events.put_events(Entries=[{"Source": "probe", "DetailType": "d", "Detail": "{}", "Resources": ["arn:probe"]}])
+    messages = sqs_backends[other][REGION].receive_message("inbox", 10, 0, 0)
+    if not messages:
+        return True, "the forwarded event reached no rule of the receiving bus"
+    body = json.loads(messages[0].body)
+    found = {"account": body.get("account"), "resources": body.get("resources")}
+    return found != {"account": boto_account(), "resources": ["arn:probe"]}, f"the forwarded event as received: {found}"
+
+
 def boto_account() -> str:
     return client("sts").get_caller_identity()["Account"]
 
@@ -643,6 +668,7 @@ CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
     "config-empty-exclusion": config_empty_exclusion,
     "ssoadmin-tags": ssoadmin_tags,
     "ssoadmin-provisioning-status": ssoadmin_provisioning_status,
+    "events-forward-keeps-event": events_forward_keeps_event,
 }
 
 

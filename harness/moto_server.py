@@ -1214,6 +1214,47 @@ def patch_ssoadmin_provisioning_status() -> None:
     SSOAdminResponse.describe_permission_set_provisioning_status = describe_permission_set_provisioning_status
 
 
+def patch_events_forward_keeps_event() -> None:
+    """An event a rule sends to another account's bus arrives as it was, as in AWS; moto puts a new
+    event there, of the receiving account, without the event's resources, time or region.
+
+    fleetfile forwards every account's alerts and Health notices to the audit account's bus,
+    where its own rules send them to the security channel: the message names the account
+    an event concerns from the event's `account`, which moto replaced with the audit account's.
+    """
+    import copy
+
+    from moto.events.models import Rule, events_backends
+    from moto.utilities.arns import parse_arn
+
+    send = Rule.send_to_targets
+
+    def to_bus(target: dict[str, Any]) -> bool:
+        arn = parse_arn(target["Arn"])
+        return arn.service == "events" and arn.resource_type == "event-bus"
+
+    def send_to_targets(self: Rule, original_event: dict[str, Any], transform_input: bool = True) -> None:
+        targets = self.targets
+        buses = [t for t in targets if to_bus(t)]
+        if not buses:
+            return send(self, original_event, transform_input)
+        self.targets = [t for t in targets if not to_bus(t)]
+        try:
+            send(self, original_event, transform_input)
+        finally:
+            self.targets = targets
+        if not self.event_pattern.matches_event(original_event):
+            return None
+        for target in buses:
+            arn = parse_arn(target["Arn"])
+            bus = events_backends[arn.account][arn.region].describe_event_bus(arn.resource_id)
+            for rule in list(bus.rules.values()):
+                rule.send_to_targets(copy.deepcopy(original_event))
+        return None
+
+    Rule.send_to_targets = send_to_targets
+
+
 PATCHES: dict[str, Callable[[], None]] = {
     "cloudtrail-trail-arn": patch_cloudtrail_trail_arn,
     "cloudtrail-describe-name-filter": patch_cloudtrail_describe_name_filter,
@@ -1244,6 +1285,7 @@ PATCHES: dict[str, Callable[[], None]] = {
     "config-empty-exclusion": patch_config_empty_exclusion,
     "ssoadmin-tags": patch_ssoadmin_tags,
     "ssoadmin-provisioning-status": patch_ssoadmin_provisioning_status,
+    "events-forward-keeps-event": patch_events_forward_keeps_event,
 }
 """Every patch, by the name of the defect it mends (the names `moto_defects.py` reports)."""
 
@@ -1296,8 +1338,20 @@ def remove_role(account: str, name: str) -> None:
 
 
 def create_identity_principals(backend: Any, spec: dict[str, Any]) -> None:
-    """The roles and users that `access` names, in their accounts, as whoever manages sign-in creates them."""
+    """The roles and users that `access` names, in their accounts, as whoever manages sign-in creates them;
+    and the groups that `groups` names, in the identity store of the management account's Identity Center
+    instance in `spec["identityCenter"]["region"]`, as an identity provider's sync creates them."""
     from moto.iam.models import iam_backends
+    from moto.identitystore.models import identitystore_backends
+    from moto.ssoadmin.models import ssoadmin_backends
+
+    center = spec.get("identityCenter")
+    if center:
+        management = spec["management"]["id"]
+        instance = ssoadmin_backends[management][center["region"]].list_instances()[0]
+        store = identitystore_backends[management][center["region"]]
+        for group in center["groups"]:
+            store.create_group(instance.identity_store_id, group, "")
 
     for principal in spec.get("principals", []):
         iam = iam_backends[principal["account"]]["aws"]

@@ -135,6 +135,10 @@ const IdentityCenterSchema = z
       .regex(/^PT([1-9]|1[0-2])H$/)
       .default("PT1H")
       .meta({ description: "How long a sign-in lasts, PT1H to PT12H." }),
+    region: Region.optional().meta({
+      description:
+        "Region of the organization's Identity Center instance, chosen when it was enabled; defaults to homeRegion.",
+    }),
   })
   .meta({
     description:
@@ -330,6 +334,10 @@ const HealthNoticesSchema = z
       .array(pattern(/^[A-Z0-9_]{2,40}$/))
       .default([])
       .meta({ description: "AWS Health service codes sent (RDS, ACM, EC2); empty: every service." }),
+    organizationView: z.boolean().default(true).meta({
+      description:
+        "Also send every account's notices to the security channel, through the audit account: the organization's view, on any support plan.",
+    }),
   })
   .meta({
     description:

@@ -174,6 +174,7 @@ export function addBaseline(stack: AccountStack): void {
         topicArn: alerts.topic.arn,
         categories: health.categories,
         services: health.services,
+        forwardTo: health.organizationView ? forwardTo : undefined,
       });
     }
     if (isAudit) addFindingsInbox(stack, scope, region);

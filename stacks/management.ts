@@ -74,7 +74,7 @@ export function addManagement(stack: AccountStack): void {
     servicePrincipal: "config.amazonaws.com",
   });
   new RamSharingWithOrganization(stack, "ram-sharing", { provider: stack.globalProvider });
-  if (org.identityCenter) addIdentityCenter(stack, org.identityCenter.sessionDuration);
+  if (org.identityCenter) addIdentityCenter(stack, org.identityCenter.sessionDuration, org.identityCenter.region);
   if (org.securityServices) {
     new DelegatedAdministration(stack, "security-services", {
       provider: stack.globalProvider,
@@ -137,7 +137,7 @@ function addUnits(stack: AccountStack, rootId: string): ReadonlyMap<string, stri
 }
 
 /** The permission sets and every account's assignments, in the management account's Identity Center instance. */
-function addIdentityCenter(stack: AccountStack, sessionDuration: string): void {
+function addIdentityCenter(stack: AccountStack, sessionDuration: string, region?: string): void {
   const { organization } = stack;
   const assignments = organization.accounts.flatMap((account) =>
     account.id
@@ -147,7 +147,7 @@ function addIdentityCenter(stack: AccountStack, sessionDuration: string): void {
       : [],
   );
   new IdentityCenter(stack, "identity-center", {
-    provider: stack.globalProvider,
+    provider: region ? stack.providerIn(region) : stack.globalProvider,
     sessionDuration,
     assignments,
     contentBuckets: Object.fromEntries(

@@ -35,6 +35,12 @@ export interface OrganizationSeed {
    */
   readonly principals?: readonly SeedPrincipal[];
   /**
+   * The Identity Center instance's region and the groups that `groups` names, created in its
+   * identity store by the `identity-principals` prerequisite.
+   * @default - no groups
+   */
+  readonly identityCenter?: { readonly region: string; readonly groups: readonly string[] };
+  /**
    * The role Organizations creates in each member, and the `execution-role` prerequisite in the management account.
    * @default "OrganizationAccountAccessRole"
    */

@@ -19,7 +19,11 @@ export interface Prerequisite {
 /** Every prerequisite of docs/baseline.md, in its order. */
 export const PREREQUISITES: readonly Prerequisite[] = [
   { id: "scp-policy-type", title: "Service control policies enabled on the root", sandbox: "seeded" },
-  { id: "identity-principals", title: "The roles and users that `access` names", sandbox: "seeded" },
+  {
+    id: "identity-principals",
+    title: "The roles, users and groups that `access` and `groups` name",
+    sandbox: "seeded",
+  },
   { id: "trusted-access", title: "Trusted access in AWS Organizations", sandbox: "seeded" },
   { id: "execution-role", title: "The execution role in the management account", sandbox: "seeded" },
   { id: "chatbot-slack", title: "Chatbot's Slack authorisation", sandbox: "not modelled" },

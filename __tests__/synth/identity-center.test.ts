@@ -24,11 +24,19 @@ function duringSwitch(): string {
   return doc.toString();
 }
 
+/** The Identity Center fixture with its instance in a region the organization does not govern. */
+function inEuWest1(): string {
+  const doc = parseDocument(readInventory(IC));
+  doc.setIn(["organization", "identityCenter", "region"], "eu-west-1");
+  return doc.toString();
+}
+
 const synths = synthesizeEachOnce({
   ic: { file: IC },
   both: { name: "identity-center.yaml during the switch (access kept)", text: duringSwitch() },
   more: { name: "identity-center.yaml with one group added", text: withOneMoreGroup() },
   example: { file: EXAMPLE_FILE },
+  elsewhere: { name: "identity-center.yaml with its instance in eu-west-1", text: inEuWest1() },
 });
 
 /** The assignments' for_each map of a synth's management workspace. */
@@ -139,6 +147,24 @@ describe("sign-in through IAM Identity Center", () => {
         ).toBe(true);
       }
     }
+  });
+
+  it("reads and writes Identity Center in the home region, or in identityCenter.region when it is set", () => {
+    const providers = (name: "ic" | "elsewhere") => {
+      const ws = synths[name]().of("management");
+      const blocks = [
+        ...ws.resources("aws_ssoadmin_permission_set"),
+        ...ws.resources("aws_ssoadmin_account_assignment"),
+        ...ws.dataSources("aws_ssoadmin_instances"),
+        ...ws.dataSources("aws_identitystore_group"),
+      ];
+      return [...new Set(blocks.map(([, b]) => b.provider ?? "aws"))];
+    };
+    expect(providers("ic")).toEqual(["aws"]);
+    expect(providers("elsewhere")).toEqual(["aws.eu-west-1"]);
+    expect(synths.elsewhere().of("management").providers()).toContainEqual(
+      expect.objectContaining({ alias: "eu-west-1", region: "eu-west-1" }),
+    );
   });
 
   it("fails when an account lists groups without organization.identityCenter, saying what to set", () => {

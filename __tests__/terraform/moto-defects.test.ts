@@ -47,6 +47,8 @@ const DEFECTS = {
   "config-empty-exclusion": "a recorder's empty exclusionByResourceTypes ({}) refused beside allSupported",
   "ssoadmin-tags": "ListTagsForResource, TagResource and UntagResource of a permission set not implemented",
   "ssoadmin-provisioning-status": "DescribePermissionSetProvisioningStatus not implemented",
+  "events-forward-keeps-event":
+    "an event sent to another account's bus arrives as a new event of that account, without its resources",
 } as const;
 
 type Report = Record<string, { present: boolean; detail: string }>;
