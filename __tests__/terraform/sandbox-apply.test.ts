@@ -12,7 +12,7 @@ import { pipelineStatements } from "../../constructs/pipeline-roles.js";
 import { planRoleTrust } from "../../constructs/plan-role.js";
 import { policyDocument } from "../../constructs/policy.js";
 import { loadInventoryText } from "../../inventory/load.js";
-import { coreAccount, type Organization } from "../../inventory/model.js";
+import { coreAccount, groupListings, type Organization } from "../../inventory/model.js";
 import { formatProblem } from "../../inventory/problems.js";
 import { recordAccountIds } from "../../inventory/record-ids.js";
 import { attributeChanges } from "../../review/attribute-diff.js";
@@ -26,7 +26,7 @@ import { type MotoServer, startMoto } from "../../terraform/moto.js";
 import { motoEnv, SANDBOX_STATE_FILE, writeMotoOverride } from "../../terraform/moto-overrides.js";
 import { apply, type CommandResult, init, type PlanResult, plan, runTerraform } from "../../terraform/runner.js";
 import { runSandbox, type SandboxRow, sandboxRunner } from "../../terraform/sandbox.js";
-import { withStateInS3 } from "../synth/support.js";
+import { fixtureFile, readInventory, withStateInS3 } from "../synth/support.js";
 import { motoJsonCall, motoQuery, motoSession, requireTools, setIamEnforcement } from "./support.js";
 
 const INVENTORY = "accounts.yaml";
@@ -34,6 +34,31 @@ const INVENTORY = "accounts.yaml";
 /** The account whose access the edit changes, and the principal it adds to its administrator role. */
 const EDITED_ACCOUNT = "prod-payments-api";
 const ADDED_PRINCIPAL = "break-glass";
+
+/** The account and role given one more Identity Center group, and the group. */
+const GROUP_ACCOUNT = "stg-payments-api";
+const ADDED_GROUP = "Contractors";
+
+/**
+ * The example inventory in Identity Center mode (`__tests__/fixtures/synth/identity-center.yaml`:
+ * the example with `organization.identityCenter` and `groups` in place of `access`), with
+ * {@link EDITED_ACCOUNT} in the middle of the switch: its `access` of the example kept
+ * beside its `groups`. So one apply covers both ways in.
+ */
+function exampleInIdentityCenterMode(): string {
+  const doc = parseDocument(readInventory(fixtureFile("identity-center")));
+  const example = parseDocument(readFileSync(INVENTORY, "utf8"));
+  doc.setIn(["accounts", EDITED_ACCOUNT, "access"], example.getIn(["accounts", EDITED_ACCOUNT, "access"]));
+  return doc.toString();
+}
+
+/** The inventory with {@link ADDED_GROUP} given `developer` in {@link GROUP_ACCOUNT}, as a person would edit it. */
+function withAddedGroup(text: string): string {
+  const doc = parseDocument(text);
+  const path = ["accounts", GROUP_ACCOUNT, "groups", "developer"];
+  doc.setIn(path, [...(doc.getIn(path) as { toJSON(): string[] }).toJSON(), ADDED_GROUP]);
+  return doc.toString();
+}
 
 /** `text` (an inventory) resolved, or an error listing its problems. */
 function resolve(text: string): Organization {
@@ -152,6 +177,23 @@ async function reviewReadOnly(
   } finally {
     await setIamEnforcement(moto.endpoint, false);
   }
+}
+
+/**
+ * Creates `group` in the identity store of the management account's Identity Center
+ * instance, as an identity provider's sync does before the group is named in `groups`.
+ */
+async function addIdentityStoreGroup(organization: Organization, moto: MotoServer, group: string): Promise<void> {
+  const region = organization.inventory.organization.homeRegion;
+  const management = coreAccount(organization, "management");
+  const admin = await motoSession(moto.endpoint, executionRoleArnOf(organization, management));
+  const call = (service: string, target: string, body: Record<string, unknown>) =>
+    motoJsonCall(moto.endpoint, service, target, region, admin.accessKeyId, body);
+  const instances = JSON.parse(await call("sso", "SWBExternalService.ListInstances", {}));
+  await call("identitystore", "AWSIdentityStore.CreateGroup", {
+    IdentityStoreId: instances.Instances[0].IdentityStoreId,
+    DisplayName: group,
+  });
 }
 
 /** The account whose workspace plans with `fleetfile_access=direct`: no other check plans it. */
@@ -298,8 +340,8 @@ async function checkDrift(
  * plan changes nothing; then an access edit, synthesized on its own and planned against
  * the applied state of its one workspace, plans as exactly the update it should be.
  */
-describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
-  const text = readFileSync(INVENTORY, "utf8");
+describe.skipIf(skip)(`the sandbox, on ${INVENTORY} in Identity Center mode`, () => {
+  const text = exampleInIdentityCenterMode();
   let outdir = "";
   let editedOutdir = "";
   let reorderedOutdir = "";
@@ -311,6 +353,8 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
   let edited: PlanResult;
   let reordered: PlanResult;
   let added: PlanResult;
+  let groupAdded: PlanResult;
+  let groupOutdir = "";
   const state = new Map<string, CommandResult>();
   let review: Review;
   let drift: DriftCheck;
@@ -325,6 +369,7 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
     addedOutdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-added-"));
     stateOutdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-state-"));
     idsOutdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-ids-"));
+    groupOutdir = mkdtempSync(join(tmpdir(), "fleetfile-sandbox-group-"));
     driftOutdir = join(mkdtempSync(join(tmpdir(), "fleetfile-sandbox-drift-")), "drift");
     const organization = resolve(text);
     synthesize(organization, outdir);
@@ -404,9 +449,11 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
         replanned: await plan(dir, runner, { planFile: "replan" }),
       };
     };
+    // The group the identity provider syncs before someone names it in `groups`.
+    await addIdentityStoreGroup(organization, moto, ADDED_GROUP);
     // The plans of the edits first; then the review alone on the server (IAM enforcement
     // holds for every request); then the merge beside the slower checks.
-    [edited, reordered, added] = await Promise.all([
+    [edited, reordered, added, groupAdded] = await Promise.all([
       planEdit(withBreakGlassAdministrator(text), EDITED_ACCOUNT, editedOutdir),
       planEdit(
         withEnvironments(text, (envs) => [...envs].reverse()),
@@ -418,6 +465,7 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
         NETWORK_ACCOUNT,
         addedOutdir,
       ),
+      planEdit(withAddedGroup(text), coreAccount(organization, "management").key, groupOutdir),
     ]);
     const reviewed = await reviewReadOnly(organization, moto, editedOutdir);
     direct = await planDirect(organization, moto, outdir);
@@ -441,6 +489,7 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
       addedOutdir,
       stateOutdir,
       idsOutdir,
+      groupOutdir,
       join(driftOutdir, ".."),
     ])
       if (dir) rmSync(dir, { recursive: true, force: true });
@@ -485,6 +534,42 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY}`, () => {
     expect(changes.map((c) => c.path)).toEqual(["assume_role_policy"]);
     expect(changes[0].policy).toEqual([
       { text: `\`${ADDED_PRINCIPAL}\` (555555555555) may now assume \`administrator\``, security: true },
+    ]);
+  });
+
+  it("applies the permission sets and one assignment per account, role and group, found by the groups' names", () => {
+    const organization = resolve(text);
+    const management = rows.find((r) => r.workspace === coreAccount(organization, "management").workspace)!;
+    const created = plannedChanges(management.applied!).filter((c) => c.address.startsWith("aws_ssoadmin_"));
+    const assignments = created.filter((c) => c.address.startsWith("aws_ssoadmin_account_assignment."));
+    const expected = organization.accounts.flatMap((a) =>
+      a.id ? groupListings(a.groups).flatMap(({ role, groups }) => groups.map((g) => `${a.key}/${role}/${g}`)) : [],
+    );
+    expect(assignments.map((c) => c.address).sort()).toEqual(
+      expected.map((key) => `aws_ssoadmin_account_assignment.assignments["${key}"]`).sort(),
+    );
+    expect(created.filter((c) => c.address.startsWith("aws_ssoadmin_permission_set.")).length).toBe(4);
+    expect(created.every((c) => c.actions.join() === "create")).toBe(true);
+  });
+
+  it(`keeps the four IAM roles only where access is kept (${EDITED_ACCOUNT}, in the middle of the switch)`, () => {
+    const roles = (row: SandboxRow) =>
+      plannedChanges(row.applied!)
+        .map((c) => c.address)
+        .filter((a) => /^aws_iam_role\.access_/.test(a));
+    for (const row of rows) {
+      const key = resolve(text).accounts.find((a) => a.workspace === row.workspace)!.key;
+      if (key === EDITED_ACCOUNT) expect(roles(row), key).toHaveLength(4);
+      else expect(roles(row), key).toEqual([]);
+    }
+  });
+
+  it(`plans one more group for ${GROUP_ACCOUNT} as exactly one new assignment, touching nothing else`, () => {
+    expect(plannedChanges(groupAdded.json)).toEqual([
+      {
+        address: `aws_ssoadmin_account_assignment.assignments["${GROUP_ACCOUNT}/developer/${ADDED_GROUP}"]`,
+        actions: ["create"],
+      },
     ]);
   });
 
