@@ -171,6 +171,28 @@ def organizations_config_delegated_admin() -> tuple[bool, str]:
     return bool(failures), "; ".join(failures) or "config.amazonaws.com registers once trusted access for it is on"
 
 
+def organizations_securityhub_principal() -> tuple[bool, str]:
+    organizations = client("organizations")
+    organizations.create_organization(FeatureSet="ALL")
+    try:
+        organizations.list_delegated_administrators(ServicePrincipal="securityhub.amazonaws.com")
+    except Exception as cause:
+        return True, f"ListDelegatedAdministrators of securityhub.amazonaws.com raised {type(cause).__name__}: {cause}"
+    return False, "ListDelegatedAdministrators of securityhub.amazonaws.com answers"
+
+
+def securityhub_update_configuration() -> tuple[bool, str]:
+    hub = client("securityhub")
+    hub.enable_security_hub(EnableDefaultStandards=False)
+    try:
+        hub.update_security_hub_configuration(AutoEnableControls=False, ControlFindingGenerator="STANDARD_CONTROL")
+    except Exception as cause:
+        return True, f"UpdateSecurityHubConfiguration raised {type(cause).__name__}: {cause}"
+    found = hub.describe_hub()
+    read = {"AutoEnableControls": found.get("AutoEnableControls"), "ControlFindingGenerator": found.get("ControlFindingGenerator")}
+    return read != {"AutoEnableControls": False, "ControlFindingGenerator": "STANDARD_CONTROL"}, f"the hub as described after the update: {read}"
+
+
 def assumed(service: str, account_id: str) -> Any:
     """A client of `service` in another account, through its OrganizationAccountAccessRole."""
     import boto3
@@ -669,6 +691,8 @@ CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
     "ssoadmin-tags": ssoadmin_tags,
     "ssoadmin-provisioning-status": ssoadmin_provisioning_status,
     "events-forward-keeps-event": events_forward_keeps_event,
+    "organizations-securityhub-principal": organizations_securityhub_principal,
+    "securityhub-update-configuration": securityhub_update_configuration,
 }
 
 

@@ -300,6 +300,46 @@ def patch_organizations_config_delegated_admin() -> None:
     OrganizationsBackend.register_delegated_administrator = register_delegated_administrator
 
 
+def patch_organizations_securityhub_principal() -> None:
+    """ListDelegatedAdministrators and RegisterDelegatedAdministrator accept
+    `securityhub.amazonaws.com`, which AWS lists among the services that support a delegated
+    administrator; moto answers "unrecognized service principal".
+
+    The management workspace reads Security Hub's administrator before designating the
+    audit account (organization.securityServices), and the plan fails on that answer.
+    """
+    from moto.organizations.models import FakeDelegatedAdministrator
+
+    FakeDelegatedAdministrator.SUPPORTED_SERVICES.append("securityhub.amazonaws.com")
+
+
+def patch_securityhub_update_configuration() -> None:
+    """UpdateSecurityHubConfiguration sets a hub's AutoEnableControls and
+    ControlFindingGenerator, and DescribeHub reads them back; moto lacks the call (500).
+
+    The provider calls it when it creates `aws_securityhub_account` (management and audit
+    accounts with organization.securityServices), and the apply fails.
+    """
+    from moto.securityhub.models import SecurityHubBackend
+    from moto.securityhub.responses import SecurityHubResponse
+
+    describe = SecurityHubBackend.describe_hub
+
+    def describe_hub(self: SecurityHubBackend, hub_arn: str | None = None) -> dict[str, Any]:
+        return {**describe(self, hub_arn), **getattr(self, "_fleetfile_configuration", {})}
+
+    def update_security_hub_configuration(self: SecurityHubResponse) -> str:
+        params = json.loads(self.body) if self.body else {}
+        backend = self.securityhub_backend
+        backend.describe_hub()  # an account without Security Hub is refused, as in AWS
+        settings = {k: params[k] for k in ("AutoEnableControls", "ControlFindingGenerator") if k in params}
+        backend._fleetfile_configuration = {**getattr(backend, "_fleetfile_configuration", {}), **settings}
+        return json.dumps({})
+
+    SecurityHubBackend.describe_hub = describe_hub
+    SecurityHubResponse.update_security_hub_configuration = update_security_hub_configuration
+
+
 RAM_SERVICE_PRINCIPAL = "ram.amazonaws.com"
 """The service principal of AWS RAM, as AWS Organizations' trusted access knows it."""
 
@@ -1286,6 +1326,8 @@ PATCHES: dict[str, Callable[[], None]] = {
     "ssoadmin-tags": patch_ssoadmin_tags,
     "ssoadmin-provisioning-status": patch_ssoadmin_provisioning_status,
     "events-forward-keeps-event": patch_events_forward_keeps_event,
+    "organizations-securityhub-principal": patch_organizations_securityhub_principal,
+    "securityhub-update-configuration": patch_securityhub_update_configuration,
 }
 """Every patch, by the name of the defect it mends (the names `moto_defects.py` reports)."""
 

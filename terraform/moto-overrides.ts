@@ -43,7 +43,40 @@ export const MOTO_UNSUPPORTED_RESOURCE_TYPES = [
   "aws_cloudformation_stack_set",
   "aws_cloudformation_stack_set_instance",
   "aws_ssoadmin_permissions_boundary_attachment",
+  "aws_guardduty_organization_configuration",
+  "aws_securityhub_organization_admin_account",
+  "aws_securityhub_finding_aggregator",
+  "aws_securityhub_organization_configuration",
+  "aws_securityhub_configuration_policy",
+  "aws_securityhub_configuration_policy_association",
 ] as const;
+
+/**
+ * What a left-out resource's attributes are set to where they referred to another
+ * left-out resource: the nil UUID, since the provider checks such ids' form at plan time
+ * (a Security Hub configuration policy's is a UUID).
+ */
+export const LEFT_OUT_REFERENCE = "00000000-0000-0000-0000-000000000000";
+
+/**
+ * The top-level attributes of resource `type`.`name` that refer to a resource of
+ * `leftOut`, each set to {@link LEFT_OUT_REFERENCE}: with `count` on both, a reference
+ * without an index fails the plan, though neither resource is ever made.
+ */
+function leftOutReferences(
+  config: unknown,
+  type: string,
+  name: string,
+  leftOut: Record<string, string[]>,
+): Record<string, string> {
+  const resources = (config as { resource?: Record<string, Record<string, Record<string, unknown>>> }).resource ?? {};
+  const targets = Object.entries(leftOut).flatMap(([t, names]) => names.map((n) => `\${${t}.${n}.`));
+  return Object.fromEntries(
+    Object.entries(resources[type]?.[name] ?? {}).flatMap(([attribute, value]) =>
+      typeof value === "string" && targets.some((t) => value.includes(t)) ? [[attribute, LEFT_OUT_REFERENCE]] : [],
+    ),
+  );
+}
 
 /** Resources of a synthesized configuration whose type is among `types`, by type then name. */
 export function resourcesOfTypes(config: unknown, types: readonly string[]): Record<string, string[]> {
@@ -74,8 +107,15 @@ export function motoOverride(config: unknown, options: MotoOverrideOptions = {})
     ...(alias === undefined ? {} : { alias }),
     ...MOTO_PROVIDER_SETTINGS,
   }));
-  const unsupported = Object.entries(resourcesOfTypes(config, MOTO_UNSUPPORTED_RESOURCE_TYPES)).map(
-    ([type, names]) => [type, Object.fromEntries(names.map((name) => [name, { count: 0 }]))] as const,
+  const leftOut = resourcesOfTypes(config, MOTO_UNSUPPORTED_RESOURCE_TYPES);
+  const unsupported = Object.entries(leftOut).map(
+    ([type, names]) =>
+      [
+        type,
+        Object.fromEntries(
+          names.map((name) => [name, { count: 0, ...leftOutReferences(config, type, name, leftOut) }]),
+        ),
+      ] as const,
   );
   return {
     "//": "Written by fleetfile's sandbox harness (terraform/moto-overrides.ts): points this workspace at moto.",

@@ -49,6 +49,8 @@ const DEFECTS = {
   "ssoadmin-provisioning-status": "DescribePermissionSetProvisioningStatus not implemented",
   "events-forward-keeps-event":
     "an event sent to another account's bus arrives as a new event of that account, without its resources",
+  "organizations-securityhub-principal": "securityhub.amazonaws.com refused as a delegated administrator's service",
+  "securityhub-update-configuration": "UpdateSecurityHubConfiguration not implemented",
 } as const;
 
 type Report = Record<string, { present: boolean; detail: string }>;

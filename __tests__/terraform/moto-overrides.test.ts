@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   awsProviderAliases,
+  LEFT_OUT_REFERENCE,
   MOTO_PROVIDER_SETTINGS,
   MOTO_UNSUPPORTED_RESOURCE_TYPES,
   motoEnv,
@@ -66,6 +67,24 @@ describe("motoOverride", () => {
     };
     expect(motoOverride(withChatbot).resource).toEqual({
       aws_chatbot_slack_channel_configuration: { "slack-security": { count: 0 }, "slack-payments": { count: 0 } },
+    });
+  });
+
+  it("sets a left-out resource's references to another left-out resource to a placeholder, and no other attribute", () => {
+    const withPolicy = {
+      ...synthesized,
+      resource: {
+        aws_securityhub_configuration_policy: { policy: { name: "acme" } },
+        aws_securityhub_configuration_policy_association: {
+          root: { policy_id: `\${aws_securityhub_configuration_policy.policy.id}`, target_id: "r-1" },
+        },
+      },
+    };
+    expect(motoOverride(withPolicy).resource).toEqual({
+      aws_securityhub_configuration_policy: { policy: { count: 0 } },
+      aws_securityhub_configuration_policy_association: {
+        root: { count: 0, policy_id: LEFT_OUT_REFERENCE },
+      },
     });
   });
 

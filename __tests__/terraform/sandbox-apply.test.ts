@@ -39,16 +39,27 @@ const ADDED_PRINCIPAL = "break-glass";
 const GROUP_ACCOUNT = "stg-payments-api";
 const ADDED_GROUP = "Contractors";
 
+/** The organization-wide security services the sandbox's inventory runs. */
+const SECURITY_SERVICES = {
+  guardduty: true,
+  securityHub: {
+    standards: ["aws-foundational-security-best-practices", "cis-aws-foundations-benchmark-v3.0.0"],
+    disabledControls: ["IAM.6"],
+  },
+};
+
 /**
  * The example inventory in Identity Center mode (`__tests__/fixtures/synth/identity-center.yaml`:
  * the example with `organization.identityCenter` and `groups` in place of `access`), with
  * {@link EDITED_ACCOUNT} in the middle of the switch: its `access` of the example kept
- * beside its `groups`. So one apply covers both ways in.
+ * beside its `groups`, so one apply covers both ways in; and running GuardDuty and
+ * Security Hub for the organization ({@link SECURITY_SERVICES}).
  */
 function exampleInIdentityCenterMode(): string {
   const doc = parseDocument(readInventory(fixtureFile("identity-center")));
   const example = parseDocument(readFileSync(INVENTORY, "utf8"));
   doc.setIn(["accounts", EDITED_ACCOUNT, "access"], example.getIn(["accounts", EDITED_ACCOUNT, "access"]));
+  doc.setIn(["organization", "securityServices"], SECURITY_SERVICES);
   return doc.toString();
 }
 
@@ -561,6 +572,29 @@ describe.skipIf(skip)(`the sandbox, on ${INVENTORY} in Identity Center mode`, ()
       const key = resolve(text).accounts.find((a) => a.workspace === row.workspace)!.key;
       if (key === EDITED_ACCOUNT) expect(roles(row), key).toHaveLength(4);
       else expect(roles(row), key).toEqual([]);
+    }
+  });
+
+  it("designates the audit account as GuardDuty's administrator in each of its regions, having read that none is set", () => {
+    const organization = resolve(text);
+    const audit = coreAccount(organization, "audit");
+    const management = rows.find((r) => r.workspace === coreAccount(organization, "management").workspace)!;
+    const admins = plannedChanges(management.applied!).filter((c) =>
+      c.address.startsWith("aws_guardduty_organization_admin_account."),
+    );
+    expect(admins).toHaveLength(audit.regions.length);
+    expect(admins.every((c) => c.actions.join() === "create")).toBe(true);
+    const securityHub = plannedChanges(management.applied!).filter((c) => c.address.startsWith("aws_securityhub_"));
+    expect(securityHub.map((c) => c.address)).toContain("aws_securityhub_account.security-services_securityhub");
+  });
+
+  it("leaves the members' detectors to GuardDuty; the audit and management accounts keep theirs", () => {
+    const organization = resolve(text);
+    for (const row of rows) {
+      const account = organization.accounts.find((a) => a.workspace === row.workspace)!;
+      const detectors = plannedChanges(row.applied!).filter((c) => c.address.startsWith("aws_guardduty_detector."));
+      const own = account.type === "audit" || account.type === "management";
+      expect(detectors.length, account.key).toBe(own ? account.regions.length : 0);
     }
   });
 
