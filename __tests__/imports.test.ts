@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -68,6 +69,14 @@ describe("imports", () => {
       importing(/^@aws-sdk\//).filter((file) => !file.startsWith("__tests__/") && !file.startsWith("aws/")),
     ).toEqual([]);
     expect(importing(/^@aws-sdk\//)).toContain("aws/discover.ts");
+  });
+
+  it("fails when the bundle loads the AWS SDK as it starts, not when a command that calls AWS runs", () => {
+    execFileSync(process.execPath, [join(ROOT, "bin/fleetfile.mjs"), "--help"], { stdio: "ignore" });
+    const bundle = readFileSync(join(ROOT, "dist/fleetfile.mjs"), "utf8");
+    // A static import of an external package runs when the bundle loads, whichever command runs.
+    expect(bundle).not.toMatch(/^\s*import\b[^;]*["']@aws-sdk\//m);
+    expect(bundle).toContain('__require("@aws-sdk/client-sts")');
   });
 
   it("fails when the AWS layer imports Terraform, the stacks or a command", () => {

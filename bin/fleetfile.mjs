@@ -32,6 +32,24 @@ function newestSource() {
   return newest;
 }
 
+/**
+ * Each `@aws-sdk/*` import becomes a CommonJS module of the bundle that requires the
+ * package from node_modules: evaluated when the module importing it first runs (init and
+ * discover load theirs on demand), not when the bundle loads.
+ */
+const awsSdkOnDemand = {
+  name: "aws-sdk-on-demand",
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\// }, (args) =>
+      args.namespace === "aws-sdk" ? { path: args.path, external: true } : { path: args.path, namespace: "aws-sdk" },
+    );
+    build.onLoad({ filter: /.*/, namespace: "aws-sdk" }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: "js",
+    }));
+  },
+};
+
 const built = statSync(bundle, { throwIfNoEntry: false })?.mtimeMs ?? 0;
 if (built < newestSource()) {
   const { build } = await import("esbuild");
@@ -47,8 +65,9 @@ if (built < newestSource()) {
     format: "esm",
     target: "node20",
     logLevel: "warning",
-    // The AWS SDK loads from node_modules, and only in the commands that call AWS.
-    external: ["@aws-sdk/*"],
+    // The AWS SDK loads from node_modules, and only when a command that calls AWS runs:
+    // an external ESM import would be hoisted to the bundle's top and load at every start.
+    plugins: [awsSdkOnDemand],
     // cdktf and the provider are CommonJS; give the ESM bundle a require of its own.
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
