@@ -1274,15 +1274,13 @@ def patch_events_forward_keeps_event() -> None:
         return arn.service == "events" and arn.resource_type == "event-bus"
 
     def send_to_targets(self: Rule, original_event: dict[str, Any], transform_input: bool = True) -> None:
-        targets = self.targets
-        buses = [t for t in targets if to_bus(t)]
+        buses = [t for t in self.targets if to_bus(t)]
         if not buses:
             return send(self, original_event, transform_input)
-        self.targets = [t for t in targets if not to_bus(t)]
-        try:
-            send(self, original_event, transform_input)
-        finally:
-            self.targets = targets
+        # The other targets through moto, from a copy: the rule itself is shared between requests.
+        others = copy.copy(self)
+        others.targets = [t for t in self.targets if not to_bus(t)]
+        send(others, original_event, transform_input)
         if not self.event_pattern.matches_event(original_event):
             return None
         for target in buses:
