@@ -2,28 +2,19 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  checkDiscovery,
-  type Discovery,
-  discoveryPathOf,
-  loadDiscoveryBeside,
-  renderDiscovery,
-} from "../../inventory/discovery.js";
+import { checkDiscovery, discoveryPathOf, loadDiscoveryBeside, renderDiscovery } from "../../inventory/discovery.js";
 import { loadInventoryFile, loadInventoryText } from "../../inventory/load.js";
 import { formatProblem } from "../../inventory/problems.js";
-import { EXAMPLE_FILE, readInventory } from "../synth/support.js";
+import { discoveryOf, EXAMPLE_FILE, foundAccount, foundRegion, readInventory } from "../synth/support.js";
 
 const example = loadInventoryText("accounts.yaml", readInventory(EXAMPLE_FILE)).organization;
 if (!example) throw new Error("the example inventory does not validate");
 
-const FOUND: Discovery = {
-  version: 1,
-  discoveredAt: "2026-12-01T00:00:00.000Z",
-  accounts: {
-    "stg-payments-api": {
-      id: "777777777777",
+const FOUND = discoveryOf(
+  {
+    "stg-payments-api": foundAccount("777777777777", {
       regions: {
-        "us-east-1": {
+        "us-east-1": foundRegion({
           trails: [
             {
               name: "old",
@@ -40,24 +31,20 @@ const FOUND: Discovery = {
               managementEvents: false,
             },
           ],
-          topics: [],
-          transitGatewayAttachments: [],
-        },
+        }),
       },
-      roles: [],
-      buckets: [],
-    },
-    "prod-data-lake": { id: "123123123123", regions: {}, roles: [], buckets: [] },
-    "gone-account": { id: "456456456456", regions: {}, roles: [], buckets: [] },
+    }),
+    "prod-data-lake": foundAccount("123123123123"),
+    "gone-account": foundAccount("456456456456"),
   },
-  unreachable: {
+  {
     "dev-data-lake": {
       id: "999999999999",
       error: "cannot assume arn:aws:iam::999999999999:role/OrganizationAccountAccessRole (AccessDenied)",
       fix: "create the role",
     },
   },
-};
+);
 
 const scratch = mkdtempSync(join(tmpdir(), "fleetfile-discovery-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -1,32 +1,31 @@
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
-import type { Discovery } from "../../inventory/discovery.js";
-import { type Block, EXAMPLE_FILE, fixtureFile, readInventory, synthesizeEachOnce } from "./support.js";
+import {
+  type Block,
+  discoveryOf,
+  EXAMPLE_FILE,
+  fixtureFile,
+  foundAccount,
+  foundRegion,
+  readInventory,
+  synthesizeEachOnce,
+} from "./support.js";
 
 const REGION = "us-east-1";
 
 /** stg-payments-api as a legacy account (in its second region, of an aliased provider): GuardDuty and Config switched on by hand, a role and a topic of the baseline's names. */
-const DISCOVERY: Discovery = {
-  version: 1,
-  discoveredAt: "2026-12-01T00:00:00.000Z",
-  accounts: {
-    "stg-payments-api": {
-      id: "777777777777",
-      regions: {
-        [REGION]: {
-          guardduty: { detectorId: "12abc34d567e8fa901bc2d34e56789f0" },
-          config: { recorder: "default", deliveryChannel: "default" },
-          trails: [],
-          topics: [`arn:aws:sns:${REGION}:777777777777:acme-alerts`],
-          transitGatewayAttachments: [],
-        },
-      },
-      roles: ["acme-config-recorder"],
-      buckets: [],
+const DISCOVERY = discoveryOf({
+  "stg-payments-api": foundAccount("777777777777", {
+    regions: {
+      [REGION]: foundRegion({
+        guardduty: { detectorId: "12abc34d567e8fa901bc2d34e56789f0" },
+        config: { recorder: "default", deliveryChannel: "default" },
+        topics: [`arn:aws:sns:${REGION}:777777777777:acme-alerts`],
+      }),
     },
-  },
-  unreachable: {},
-};
+    roles: ["acme-config-recorder"],
+  }),
+});
 
 /** The units fixture with its Workloads unit existing already. */
 function withExistingUnit(): string {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll } from "vitest";
 import { parseDocument } from "yaml";
-import type { Discovery } from "../../inventory/discovery.js";
+import type { AccountFindings, Discovery, RegionFindings } from "../../inventory/discovery.js";
 import { loadInventoryText } from "../../inventory/load.js";
 import type { Account, Organization } from "../../inventory/model.js";
 import { formatProblem } from "../../inventory/problems.js";
@@ -265,4 +265,19 @@ export function exampleWith(path: readonly string[], value: unknown): string {
   const doc = parseDocument(readInventory(EXAMPLE_FILE));
   doc.setIn(path, value);
   return doc.toString();
+}
+
+/** A discovery file (accounts.discovered.yaml) holding `accounts`, as `discover` writes it. */
+export function discoveryOf(accounts: Discovery["accounts"], unreachable: Discovery["unreachable"] = {}): Discovery {
+  return { version: 1, discoveredAt: "2026-12-01T00:00:00.000Z", accounts, unreachable };
+}
+
+/** An account `discover` reached, with nothing found in it but what `found` says. */
+export function foundAccount(id: string, found: Partial<Omit<AccountFindings, "id">> = {}): AccountFindings {
+  return { id, regions: {}, roles: [], buckets: [], ...found };
+}
+
+/** A region of a reached account, with nothing found in it but what `found` says. */
+export function foundRegion(found: Partial<RegionFindings> = {}): RegionFindings {
+  return { trails: [], topics: [], transitGatewayAttachments: [], ...found };
 }
