@@ -5,7 +5,7 @@ import { checkReadable, checkReplaceable, writeMark } from "../review/output-fol
 import { MAX_SHARDS, shardMatrix, WORKSPACES_PER_SHARD } from "../review/shards.js";
 import { writeCliConfig } from "../terraform/cli-config.js";
 import { createProgress } from "../terraform/progress.js";
-import { inEveryWorkspace, initEvery, plan, workspacesIn } from "../terraform/runner.js";
+import { planEvery, workspacesIn } from "../terraform/runner.js";
 import { accountWorkspaces, chooseWorkspaces, SYNTH_HINT, shardOf } from "./affected.js";
 import {
   type CommandSpec,
@@ -81,21 +81,13 @@ export async function driftCommand(args: readonly string[]): Promise<number> {
   const props = { cliConfigFile: writeCliConfig() };
   const progress = createProgress();
   const workspaces = workspacesIn(values.synth, chosen);
-  const inits = await initEvery(workspaces, props, { size, progress });
-  const ready = inits.filter((o) => o.ok).map((o) => o.item);
-  const plans = await inEveryWorkspace(ready, "plan", (w) => plan(w.dir, props, { readOnly, planFile: "drift" }), {
-    size,
-    progress,
-  });
+  const plans = await planEvery(workspaces, props, { readOnly, planFile: "drift" }, { size, progress });
   const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
-  const drifts: WorkspaceDrift[] = [
-    ...inits.flatMap((o) => (o.ok ? [] : [{ workspace: o.item.name, drifted: [], error: message(o.error) }])),
-    ...plans.map((o) =>
-      o.ok
-        ? { workspace: o.item.name, drifted: driftOf(o.value.json) }
-        : { workspace: o.item.name, drifted: [], error: message(o.error) },
-    ),
-  ];
+  const drifts: WorkspaceDrift[] = plans.map((o) =>
+    o.ok
+      ? { workspace: o.item.name, drifted: driftOf(o.value.json) }
+      : { workspace: o.item.name, drifted: [], error: message(o.error) },
+  );
   drifts.sort((a, b) => (a.workspace < b.workspace ? -1 : 1));
 
   if (replaceable.exists) rmSync(values.out, { recursive: true });

@@ -7,7 +7,7 @@ import { type PlanJson, resourceChanges } from "../review/plan-json.js";
 import { MAX_SHARDS } from "../review/shards.js";
 import { writeCliConfig } from "../terraform/cli-config.js";
 import { createProgress } from "../terraform/progress.js";
-import { inEveryWorkspace, initEvery, plan, workspacesIn } from "../terraform/runner.js";
+import { planEvery, workspacesIn } from "../terraform/runner.js";
 import { chooseWorkspaces, SYNTH_HINT, shardOf } from "./affected.js";
 import {
   type CommandSpec,
@@ -126,15 +126,10 @@ async function planInto(plansDir: string, run: PlanRun): Promise<number> {
   const props = { cliConfigFile: writeCliConfig() };
   const progress = createProgress();
   const workspaces = workspacesIn(synthDir, chosen);
-  const inits = await initEvery(workspaces, props, { size, progress });
-  const ready = inits.filter((o) => o.ok).map((o) => o.item);
-  const plans = await inEveryWorkspace(ready, "plan", (w) => plan(w.dir, props, { readOnly: run.readOnly }), {
-    size,
-    progress,
-  });
+  const plans = await planEvery(workspaces, props, { readOnly: run.readOnly }, { size, progress });
 
   const planned: { workspace: string; json: PlanJson }[] = [];
-  const failures = [...inits, ...plans].flatMap((o) => (o.ok ? [] : [o]));
+  const failures = plans.flatMap((o) => (o.ok ? [] : [o]));
   for (const failure of failures) {
     const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
     writeFileSync(join(plansDir, `${failure.item.name}${ERROR_SUFFIX}`), message);

@@ -285,6 +285,25 @@ export function initEvery(
   return inEveryWorkspace(workspaces, "init", (w) => init(w.dir, props, options), { ...options, serialFirst: 1 });
 }
 
+/**
+ * `terraform init` then `plan` of every workspace ({@link initEvery}, then the plans in a
+ * pool): one outcome per workspace, in the order given; a workspace whose init failed has
+ * that failure as its outcome and is not planned.
+ */
+export async function planEvery(
+  workspaces: readonly Workspace[],
+  props: RunnerProps,
+  planOptions: PlanRunOptions,
+  options: Pick<EveryWorkspaceOptions<unknown>, "size" | "progress"> = {},
+): Promise<Outcome<Workspace, PlanResult>[]> {
+  const inits = await initEvery(workspaces, props, options);
+  const ready = inits.filter((o) => o.ok).map((o) => o.item);
+  const plans = new Map(
+    (await inEveryWorkspace(ready, "plan", (w) => plan(w.dir, props, planOptions), options)).map((o) => [o.item, o]),
+  );
+  return inits.map((o) => (o.ok ? (plans.get(o.item) as Outcome<Workspace, PlanResult>) : o));
+}
+
 /** One line on why a step failed: Terraform's first `Error:` line, else the message's first line; with what to do, when it is known. */
 export function firstLine(error: unknown): string {
   if (error instanceof TerraformError) {
