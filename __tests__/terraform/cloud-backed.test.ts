@@ -9,10 +9,14 @@ import { cloudBacked } from "../../terraform/runner.js";
 const CLOUD = { terraform: { cloud: { organization: "acme-infra", workspaces: { name: "acme-audit" } } } };
 
 describe("cloudBacked: whether a workspace runs in Terraform Cloud", () => {
-  let dir = "";
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  // Every folder made, not only the last: a test may make more than one.
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
   const workspace = (config: unknown, overrides: Record<string, unknown> = {}) => {
-    dir = mkdtempSync(join(tmpdir(), "fleetfile-cloud-"));
+    const dir = mkdtempSync(join(tmpdir(), "fleetfile-cloud-"));
+    dirs.push(dir);
     writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(config));
     for (const [file, content] of Object.entries(overrides)) writeFileSync(join(dir, file), JSON.stringify(content));
     return dir;
