@@ -84,6 +84,23 @@ export function alertPatterns(minSeverity: number, securityHub = false): Partial
   };
 }
 
+/** The target that sends what `rule` matches, as it is, to another account's bus (target id `audit-bus`). */
+export function forwardRule(
+  scope: Construct,
+  id: string,
+  rule: CloudwatchEventRule,
+  forwardTo: AlertForwarding,
+  provider?: AwsProvider,
+): CloudwatchEventTarget {
+  return new CloudwatchEventTarget(scope, id, {
+    provider,
+    rule: rule.name,
+    targetId: "audit-bus",
+    arn: forwardTo.busArn,
+    roleArn: forwardTo.roleArn,
+  });
+}
+
 /** Construct ID of an email subscription: the address with every other character made `-`. */
 export function subscriptionId(email: string): string {
   return `email-${email.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`;
@@ -143,13 +160,7 @@ export class Alerts extends Construct {
         arn: this.topic.arn,
       });
       if (props.forwardTo && (props.forwarded ?? [name]).includes(name as AlertName)) {
-        new CloudwatchEventTarget(this, `${name}-to-audit`, {
-          provider,
-          rule: rule.name,
-          targetId: "audit-bus",
-          arn: props.forwardTo.busArn,
-          roleArn: props.forwardTo.roleArn,
-        });
+        forwardRule(this, `${name}-to-audit`, rule, props.forwardTo, provider);
       }
     }
   }

@@ -2,7 +2,7 @@ import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
-import type { AlertForwarding } from "./alerts.js";
+import { type AlertForwarding, forwardRule } from "./alerts.js";
 
 /** Props of {@link HealthNotices}. */
 export interface HealthNoticesProps {
@@ -83,14 +83,6 @@ export class HealthNotices extends Construct {
         inputTemplate: HEALTH_INPUT_TRANSFORMER.inputTemplate,
       },
     });
-    if (props.forwardTo) {
-      new CloudwatchEventTarget(this, "to-audit", {
-        provider: props.provider,
-        rule: this.rule.name,
-        targetId: "audit-bus",
-        arn: props.forwardTo.busArn,
-        roleArn: props.forwardTo.roleArn,
-      });
-    }
+    if (props.forwardTo) forwardRule(this, "to-audit", this.rule, props.forwardTo, props.provider);
   }
 }
