@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { principalArn } from "../constructs/access-roles.js";
 import { loadInventoryFile } from "../inventory/load.js";
-import { type Account, accessListings, coreAccount, groupListings, type Organization } from "../inventory/model.js";
+import {
+  type Account,
+  accessListings,
+  coreAccount,
+  groupListings,
+  identityCenterRegion,
+  type Organization,
+} from "../inventory/model.js";
 import { synthesize } from "../stacks/synthesize.js";
 import type { OrganizationSeed, SeedPrincipal } from "../terraform/moto.js";
 import { seededPrerequisites, TRUSTED_SERVICES } from "../terraform/prerequisites.js";
@@ -42,15 +49,9 @@ export function organizationSeed(organization: Organization): OrganizationSeed {
 
 /** With `organization.identityCenter`: its region and the groups the accounts' `groups` name, each once. */
 function identityCenterSeed(organization: Organization): Pick<OrganizationSeed, "identityCenter"> {
-  const center = organization.inventory.organization.identityCenter;
-  if (!center) return {};
+  if (!organization.inventory.organization.identityCenter) return {};
   const groups = organization.accounts.flatMap((a) => groupListings(a.groups).flatMap((listing) => listing.groups));
-  return {
-    identityCenter: {
-      region: center.region ?? organization.inventory.organization.homeRegion,
-      groups: [...new Set(groups)],
-    },
-  };
+  return { identityCenter: { region: identityCenterRegion(organization), groups: [...new Set(groups)] } };
 }
 
 /** The roles and users that the accounts' `access` names, each once: they must exist before a trust policy names them. */

@@ -163,6 +163,12 @@ export function accessListings(access: Account["access"]): AccessListing[] {
   );
 }
 
+/** The region of the organization's Identity Center instance: `identityCenter.region`, else the home region. */
+export function identityCenterRegion(organization: Organization): string {
+  const org = organization.inventory.organization;
+  return org.identityCenter?.region ?? org.homeRegion;
+}
+
 /** One role of an account's `groups`: the Identity Center groups given it. */
 export interface GroupListing {
   readonly role: "administrator" | "developer" | "operator" | "content";

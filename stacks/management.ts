@@ -8,7 +8,7 @@ import { OrganizationalUnits } from "../constructs/organizational-units.js";
 import { PipelineRoles } from "../constructs/pipeline-roles.js";
 import { DelegatedAdministration } from "../constructs/security-services.js";
 import { TerraformCloudStackSet } from "../constructs/terraform-cloud-access.js";
-import { coreAccount, groupListings, unitsOf } from "../inventory/model.js";
+import { coreAccount, groupListings, identityCenterRegion, unitsOf } from "../inventory/model.js";
 import {
   type AccountStack,
   applyRoleNamesOf,
@@ -74,7 +74,7 @@ export function addManagement(stack: AccountStack): void {
     servicePrincipal: "config.amazonaws.com",
   });
   new RamSharingWithOrganization(stack, "ram-sharing", { provider: stack.globalProvider });
-  if (org.identityCenter) addIdentityCenter(stack, org.identityCenter.sessionDuration, org.identityCenter.region);
+  if (org.identityCenter) addIdentityCenter(stack, org.identityCenter.sessionDuration);
   if (org.securityServices) {
     new DelegatedAdministration(stack, "security-services", {
       provider: stack.globalProvider,
@@ -137,7 +137,7 @@ function addUnits(stack: AccountStack, rootId: string): ReadonlyMap<string, stri
 }
 
 /** The permission sets and every account's assignments, in the management account's Identity Center instance. */
-function addIdentityCenter(stack: AccountStack, sessionDuration: string, region?: string): void {
+function addIdentityCenter(stack: AccountStack, sessionDuration: string): void {
   const { organization } = stack;
   const assignments = organization.accounts.flatMap((account) =>
     account.id
@@ -147,7 +147,7 @@ function addIdentityCenter(stack: AccountStack, sessionDuration: string, region?
       : [],
   );
   new IdentityCenter(stack, "identity-center", {
-    provider: region ? stack.providerIn(region) : stack.globalProvider,
+    provider: stack.providerIn(identityCenterRegion(organization)),
     sessionDuration,
     assignments,
     contentBuckets: Object.fromEntries(
