@@ -40,7 +40,7 @@ import { seededPrerequisites, TRUSTED_SERVICES } from "../../terraform/prerequis
 import { apply, init, type PlanResult, plan, workspacesIn } from "../../terraform/runner.js";
 import { runSandbox, type SandboxRow, sandboxRunner } from "../../terraform/sandbox.js";
 import { captureCommandOutput } from "../cli/support.js";
-import { motoJsonCall, requireTools } from "./support.js";
+import { createIdentityStoreGroups, motoJsonCall, requireTools } from "./support.js";
 
 /** moto's account for plain credentials: the management account of the legacy organization. */
 const MANAGEMENT = "123456789012";
@@ -115,6 +115,14 @@ const LEGACY: readonly LegacyAccount[] = [
     invited: true,
   },
 ];
+
+/** Why `planned` failed, as the error reads; empty when it succeeded. */
+function refusalOf(planned: Promise<unknown>): Promise<string> {
+  return planned.then(
+    () => "",
+    (cause: unknown) => String(cause),
+  );
+}
 
 /** A group name the identity store does not hold. */
 const UNKNOWN_GROUP = "Payments Ownerz";
@@ -286,15 +294,11 @@ describe.skipIf(skip)("a legacy organization taken over, against moto", () => {
     discovery = DiscoverySchema.parse(parseDocument(readFileSync(discoveryPathOf(inventory), "utf8")).toJS());
 
     // The groups exist in the identity store before fleetfile names them (synced from the identity provider).
-    const store = JSON.parse(
-      await motoJsonCall(moto.endpoint, "sso", "SWBExternalService.ListInstances", REGION, "testing", {}),
-    ).Instances[0].IdentityStoreId as string;
-    for (const group of ["Payments Owners", "Payments Developers", "Contractors"]) {
-      await motoJsonCall(moto.endpoint, "identitystore", "AWSIdentityStore.CreateGroup", REGION, "testing", {
-        IdentityStoreId: store,
-        DisplayName: group,
-      });
-    }
+    await createIdentityStoreGroups(moto.endpoint, REGION, "testing", [
+      "Payments Owners",
+      "Payments Developers",
+      "Contractors",
+    ]);
 
     loaded = loadInventoryFile(inventory);
     organization = organizationOf(loaded);
@@ -321,13 +325,7 @@ describe.skipIf(skip)("a legacy organization taken over, against moto", () => {
     const typo = parseDocument(head.toString());
     typo.setIn(["accounts", KEYS.prod, "groups", "administrator"], [UNKNOWN_GROUP]);
     const typoDir = await managementEdited("typo", typo.toString(), base);
-    [moved, unknownGroup] = await Promise.all([
-      plan(dir, runner),
-      plan(typoDir, runner).then(
-        () => "",
-        (cause: unknown) => String(cause),
-      ),
-    ]);
+    [moved, unknownGroup] = await Promise.all([plan(dir, runner), refusalOf(plan(typoDir, runner))]);
 
     // Years ago someone made the data lake GuardDuty's administrator; turning on the
     // organization-wide services must stop at the plan and say what to do.
@@ -349,10 +347,7 @@ describe.skipIf(skip)("a legacy organization taken over, against moto", () => {
     // account is left out of the sandbox (moto has no ListOrganizationAdminAccounts for it).
     head.setIn(["organization", "securityServices"], { guardduty: true });
     const servicesDir = await managementEdited("services", head.toString(), dir);
-    servicesRefused = await plan(servicesDir, runner).then(
-      () => "",
-      (cause: unknown) => String(cause),
-    );
+    servicesRefused = await refusalOf(plan(servicesDir, runner));
     // Done as the message says: the same plan now designates the audit account.
     await organizations("DeregisterDelegatedAdministrator", {
       AccountId: "210000000005",

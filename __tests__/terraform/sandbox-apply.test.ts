@@ -12,7 +12,7 @@ import { pipelineStatements } from "../../constructs/pipeline-roles.js";
 import { planRoleTrust } from "../../constructs/plan-role.js";
 import { policyDocument } from "../../constructs/policy.js";
 import { loadInventoryText } from "../../inventory/load.js";
-import { coreAccount, groupListings, type Organization } from "../../inventory/model.js";
+import { coreAccount, groupListings, identityCenterRegion, type Organization } from "../../inventory/model.js";
 import { formatProblem } from "../../inventory/problems.js";
 import { recordAccountIds } from "../../inventory/record-ids.js";
 import { attributeChanges } from "../../review/attribute-diff.js";
@@ -27,7 +27,14 @@ import { motoEnv, SANDBOX_STATE_FILE, writeMotoOverride } from "../../terraform/
 import { apply, type CommandResult, init, type PlanResult, plan, runTerraform } from "../../terraform/runner.js";
 import { runSandbox, type SandboxRow, sandboxRunner } from "../../terraform/sandbox.js";
 import { fixtureFile, readInventory, withStateInS3 } from "../synth/support.js";
-import { motoJsonCall, motoQuery, motoSession, requireTools, setIamEnforcement } from "./support.js";
+import {
+  createIdentityStoreGroups,
+  motoJsonCall,
+  motoQuery,
+  motoSession,
+  requireTools,
+  setIamEnforcement,
+} from "./support.js";
 
 const INVENTORY = "accounts.yaml";
 
@@ -190,21 +197,11 @@ async function reviewReadOnly(
   }
 }
 
-/**
- * Creates `group` in the identity store of the management account's Identity Center
- * instance, as an identity provider's sync does before the group is named in `groups`.
- */
+/** Creates `group` in the identity store of the management account's Identity Center instance. */
 async function addIdentityStoreGroup(organization: Organization, moto: MotoServer, group: string): Promise<void> {
-  const region = organization.inventory.organization.homeRegion;
   const management = coreAccount(organization, "management");
   const admin = await motoSession(moto.endpoint, executionRoleArnOf(organization, management));
-  const call = (service: string, target: string, body: Record<string, unknown>) =>
-    motoJsonCall(moto.endpoint, service, target, region, admin.accessKeyId, body);
-  const instances = JSON.parse(await call("sso", "SWBExternalService.ListInstances", {}));
-  await call("identitystore", "AWSIdentityStore.CreateGroup", {
-    IdentityStoreId: instances.Instances[0].IdentityStoreId,
-    DisplayName: group,
-  });
+  await createIdentityStoreGroups(moto.endpoint, identityCenterRegion(organization), admin.accessKeyId, [group]);
 }
 
 /** The account whose workspace plans with `fleetfile_access=direct`: no other check plans it. */

@@ -103,6 +103,28 @@ export async function motoJsonCall(
   return text;
 }
 
+/**
+ * Creates `groups` in the identity store of the Identity Center instance in `region` of
+ * the account of `accessKeyId`, as an identity provider's sync does before a group is
+ * named in `groups`.
+ */
+export async function createIdentityStoreGroups(
+  endpoint: string,
+  region: string,
+  accessKeyId: string,
+  groups: readonly string[],
+): Promise<void> {
+  const instances = JSON.parse(
+    await motoJsonCall(endpoint, "sso", "SWBExternalService.ListInstances", region, accessKeyId, {}),
+  );
+  for (const group of groups) {
+    await motoJsonCall(endpoint, "identitystore", "AWSIdentityStore.CreateGroup", region, accessKeyId, {
+      IdentityStoreId: instances.Instances[0].IdentityStoreId,
+      DisplayName: group,
+    });
+  }
+}
+
 /** A session of `roleArn`, assumed by the holder of `accessKeyId` (moto's default account's `testing`). */
 export async function motoSession(
   endpoint: string,
